@@ -1,0 +1,98 @@
+using Ductape.Sdk.Products;
+using Ductape.Sdk.Transport;
+
+namespace Ductape.Sdk;
+
+/// <summary>
+/// The entry point to Ductape. Thread-safe and meant to live as long as the app: build one (or register it with
+/// <c>AddDuctape</c>) and share it.
+/// </summary>
+/// <example>
+/// <code>
+/// using var client = new DuctapeClient(new DuctapeClientOptions { AccessKey = key, Product = "my-product", Env = "prd" });
+/// var sessions = await client.Products.Sessions.FetchAllAsync();
+/// </code>
+/// </example>
+public class DuctapeClient : IDisposable
+{
+    private readonly HttpClient? _ownedHttpClient;
+
+    /// <summary>For mocking frameworks only: a client built this way sends nothing.</summary>
+    protected DuctapeClient()
+    {
+        Products = null!;
+    }
+
+    /// <summary>Builds a client that owns its <see cref="HttpClient"/>, with the SDK's retry and timeout handling.</summary>
+    /// <param name="options">The settings; copied, so later changes have no effect.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public DuctapeClient(DuctapeClientOptions options)
+        : this(CreateOwnedHttpClient(options), options, owned: true)
+    {
+    }
+
+    /// <summary>
+    /// Builds a client on an <see cref="HttpClient"/> you own, used as it is. To keep the SDK's retries and timeouts, build
+    /// it on <see cref="CreateHttpMessageHandler"/> (as <c>AddDuctape</c> does). The client never disposes it.
+    /// </summary>
+    /// <param name="httpClient">The HTTP client. Its <see cref="HttpClient.BaseAddress"/> is not used.</param>
+    /// <param name="options">The settings; copied, so later changes have no effect.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public DuctapeClient(HttpClient httpClient, DuctapeClientOptions options)
+        : this(httpClient, options, owned: false)
+    {
+    }
+
+    private DuctapeClient(HttpClient httpClient, DuctapeClientOptions options, bool owned)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid();
+        _ownedHttpClient = owned ? httpClient : null;
+        Products = new ProductsClient(new DuctapeTransport(httpClient, options));
+    }
+
+    /// <summary>Product configuration: session types.</summary>
+    public virtual ProductsClient Products { get; }
+
+    /// <summary>
+    /// The SDK's retry and timeout handler (see <see cref="DuctapeRetryOptions"/>) in front of <paramref name="innerHandler"/>,
+    /// for building your own <see cref="HttpClient"/> with the SDK's behaviour. Set that client's
+    /// <see cref="HttpClient.Timeout"/> to <see cref="Timeout.InfiniteTimeSpan"/>: the handler owns time.
+    /// </summary>
+    /// <param name="options">The settings whose <see cref="DuctapeClientOptions.Retry"/>, <see cref="DuctapeClientOptions.Timeout"/>,
+    /// clock and logger the handler uses.</param>
+    /// <param name="innerHandler">The handler that sends over the network; a new <see cref="SocketsHttpHandler"/> when null.</param>
+    /// <returns>The handler.</returns>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public static HttpMessageHandler CreateHttpMessageHandler(DuctapeClientOptions options, HttpMessageHandler? innerHandler = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid();
+        return new DuctapeResilienceHandler(options)
+        {
+            // Bounded connection lifetime so a long-lived singleton still follows DNS changes.
+            InnerHandler = innerHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) },
+        };
+    }
+
+    /// <summary>Releases the <see cref="HttpClient"/> the client created; one passed in is left alone.</summary>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases what the client created.</summary>
+    /// <param name="disposing"><see langword="true"/> when called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _ownedHttpClient?.Dispose();
+        }
+    }
+
+    private static HttpClient CreateOwnedHttpClient(DuctapeClientOptions options) =>
+        new(CreateHttpMessageHandler(options), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+}

@@ -1,0 +1,30 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Ductape.Sdk.Periods;
+
+/// <summary>Reads every period spelling of <see cref="TokenPeriods.TryParse(string?, out TokenPeriod)"/>; writes the wire value.</summary>
+internal sealed class TokenPeriodJsonConverter : JsonConverter<TokenPeriod>
+{
+    public override TokenPeriod Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw new JsonException($"A token period must be a JSON string, not {reader.TokenType}.");
+        }
+
+        Span<char> buffer = stackalloc char[16];
+        var length = reader.HasValueSequence || reader.ValueSpan.Length > buffer.Length
+            ? -1
+            : reader.CopyString(buffer);
+        if (length >= 0 && TokenPeriods.TryParse(buffer[..length], out var period))
+        {
+            return period;
+        }
+
+        throw new JsonException("Unknown token period. Expected secs, mins, hours, days, weeks, months or years.");
+    }
+
+    public override void Write(Utf8JsonWriter writer, TokenPeriod value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.ToWireValue());
+}

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using Ductape.Sdk.Transport;
+
+namespace Ductape.Sdk.Products;
+
+/// <summary>
+/// Configures a product's session types (Ductape's <c>products.sessions</c>). Thread-safe. Every method resolves the
+/// product from <see cref="DuctapeRequestOptions.Product"/>, else <see cref="DuctapeClientOptions.Product"/>, and checks its
+/// input before it sends anything.
+/// </summary>
+public class ProductSessionsClient
+{
+    private const string Module = "sessions";
+
+    private static DuctapeJsonContext Json => DuctapeJsonContext.Default;
+
+    private readonly DuctapeTransport? _transport;
+
+    /// <summary>For mocking frameworks only: a client built this way has no transport.</summary>
+    protected ProductSessionsClient()
+    {
+    }
+
+    internal ProductSessionsClient(DuctapeTransport transport)
+    {
+        _transport = transport;
+    }
+
+    private DuctapeTransport Transport => _transport
+        ?? throw new InvalidOperationException("This instance was built for mocking and cannot send requests.");
+
+    /// <summary>Creates a session type (Ductape's <c>products.sessions.create</c>).</summary>
+    /// <param name="session">The configuration. Every field is required; the selector must reach a string, number or boolean
+    /// in the schema.</param>
+    /// <param name="options">Per-call settings (product, idempotency key, timeout), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>The session type as Ductape stored it.</returns>
+    /// <exception cref="DuctapeValidationException">The configuration is invalid; every problem is listed and nothing was sent.</exception>
+    /// <exception cref="InvalidOperationException">No product is set on the call or the client.</exception>
+    /// <exception cref="DuctapeApiException">Ductape refused the call, for example <c>SESSION_EXISTS</c>.</exception>
+    /// <exception cref="DuctapeTimeoutException">The call ran out of time.</exception>
+    public virtual Task<ProductSession> CreateAsync(
+        ProductSession session, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ProductSessionRules.ValidateCreate(session);
+        var product = Transport.ResolveProduct(options);
+        return Transport.SendAsync(
+            new ProxyCall(Module, "create", ChangesState: true, writer =>
+            {
+                writer.WriteStringValue(product);
+                JsonSerializer.Serialize(writer, session, Json.ProductSession);
+            }, options),
+            Json.ProductSession,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Changes a session type (Ductape's <c>products.sessions.update</c>): only the properties set on
+    /// <paramref name="update"/> are sent, and Ductape merges them into the stored configuration.
+    /// </summary>
+    /// <param name="update">The tag of the session type and the properties to change.</param>
+    /// <param name="options">Per-call settings (product, idempotency key, timeout), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>The session type as Ductape stored it after the change.</returns>
+    /// <exception cref="DuctapeValidationException">A property set is invalid, or none is set; nothing was sent.</exception>
+    /// <exception cref="InvalidOperationException">No product is set on the call or the client.</exception>
+    /// <exception cref="DuctapeApiException">Ductape refused the call, for example <c>SESSION_NOT_FOUND</c>.</exception>
+    /// <exception cref="DuctapeTimeoutException">The call ran out of time.</exception>
+    public virtual Task<ProductSession> UpdateAsync(
+        ProductSessionUpdate update, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        ProductSessionRules.ValidateUpdate(update);
+        var product = Transport.ResolveProduct(options);
+        return Transport.SendAsync(
+            new ProxyCall(Module, "update", ChangesState: true, writer =>
+            {
+                writer.WriteStringValue(product);
+                writer.WriteStringValue(update.Tag);
+                JsonSerializer.Serialize(writer, update, Json.ProductSessionUpdate);
+            }, options),
+            Json.ProductSession,
+            cancellationToken);
+    }
+
+    /// <summary>Fetches one session type by its tag (Ductape's <c>products.sessions.fetch</c>).</summary>
+    /// <param name="tag">The session type's tag.</param>
+    /// <param name="options">Per-call settings (product, timeout), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>The session type.</returns>
+    /// <exception cref="DuctapeValidationException"><paramref name="tag"/> is not a valid tag; nothing was sent.</exception>
+    /// <exception cref="InvalidOperationException">No product is set on the call or the client.</exception>
+    /// <exception cref="DuctapeApiException">Ductape refused the call, for example <c>SESSION_NOT_FOUND</c>.</exception>
+    /// <exception cref="DuctapeTimeoutException">The call ran out of time.</exception>
+    public virtual Task<ProductSession> FetchAsync(
+        string tag, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var call = TagCall("fetch", tag, changesState: false, options);
+        return Transport.SendAsync(call, Json.ProductSession, cancellationToken);
+    }
+
+    /// <summary>Fetches every session type of the product (Ductape's <c>products.sessions.fetchAll</c>).</summary>
+    /// <param name="options">Per-call settings (product, timeout), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>The session types; empty when there are none.</returns>
+    /// <exception cref="InvalidOperationException">No product is set on the call or the client.</exception>
+    /// <exception cref="DuctapeApiException">Ductape refused the call.</exception>
+    /// <exception cref="DuctapeTimeoutException">The call ran out of time.</exception>
+    public virtual async Task<IReadOnlyList<ProductSession>> FetchAllAsync(
+        DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var product = Transport.ResolveProduct(options);
+        return await Transport.SendAsync(
+            new ProxyCall(Module, "list", ChangesState: false, writer => writer.WriteStringValue(product), options),
+            Json.ListProductSession,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes a session type (Ductape's <c>sessions.delete</c>).</summary>
+    /// <param name="tag">The session type's tag.</param>
+    /// <param name="options">Per-call settings (product, idempotency key, timeout), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>A task that completes when Ductape has deleted it.</returns>
+    /// <exception cref="DuctapeValidationException"><paramref name="tag"/> is not a valid tag; nothing was sent.</exception>
+    /// <exception cref="InvalidOperationException">No product is set on the call or the client.</exception>
+    /// <exception cref="DuctapeApiException">Ductape refused the call, for example <c>SESSION_NOT_FOUND</c>.</exception>
+    /// <exception cref="DuctapeTimeoutException">The call ran out of time.</exception>
+    public virtual Task DeleteAsync(string tag, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default) =>
+        Transport.SendAsync(TagCall("delete", tag, changesState: true, options), cancellationToken);
+
+    private ProxyCall TagCall(string method, string tag, bool changesState, DuctapeRequestOptions? options)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireTag(tag, nameof(tag));
+        errors.ThrowIfAny();
+        var product = Transport.ResolveProduct(options);
+        return new ProxyCall(Module, method, changesState, writer =>
+        {
+            writer.WriteStringValue(product);
+            writer.WriteStringValue(tag);
+        }, options);
+    }
+}

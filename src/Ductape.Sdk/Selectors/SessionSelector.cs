@@ -1,0 +1,273 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Ductape.Sdk.Selectors;
+
+/// <summary>
+/// A session selector such as <c>$Session{userId}</c> or <c>$Session{details}{username}</c>: the path, inside a session's
+/// data, of the value that identifies the session's user.
+/// </summary>
+/// <remarks>
+/// Grammar: <c>"$Session" segment { segment }</c>, where a segment is <c>"{" name "}"</c> and a name is 1–128 characters
+/// without <c>{</c> or <c>}</c> and without leading or trailing white space. Instances are immutable and thread-safe.
+/// </remarks>
+public sealed class SessionSelector
+{
+    /// <summary>The longest segment name allowed.</summary>
+    public const int MaxSegmentLength = 128;
+
+    private const string Prefix = "$Session";
+
+    private readonly string[] _segments;
+    private readonly string _text;
+
+    private SessionSelector(string text, string[] segments)
+    {
+        _text = text;
+        _segments = segments;
+    }
+
+    /// <summary>The property names walked from the root of the session data, in order.</summary>
+    public IReadOnlyList<string> Segments => _segments;
+
+    /// <summary>Reads a selector.</summary>
+    /// <param name="text">The selector text, for example <c>$Session{details}{username}</c>.</param>
+    /// <returns>The selector.</returns>
+    /// <exception cref="SessionSelectorFormatException">The text does not follow the grammar; the exception gives the
+    /// zero-based position of the problem.</exception>
+    public static SessionSelector Parse(string? text) =>
+        TryParse(text, out var selector, out var error) ? selector : throw error;
+
+    /// <summary>Reads a selector without throwing.</summary>
+    /// <param name="text">The selector text.</param>
+    /// <param name="selector">The selector, when the method returns <see langword="true"/>.</param>
+    /// <returns><see langword="true"/> when <paramref name="text"/> is a valid selector.</returns>
+    public static bool TryParse([NotNullWhen(true)] string? text, [NotNullWhen(true)] out SessionSelector? selector) =>
+        TryParse(text, out selector, out _);
+
+    /// <summary>Reads a selector without throwing, and says what is wrong when it cannot.</summary>
+    /// <param name="text">The selector text.</param>
+    /// <param name="selector">The selector, when the method returns <see langword="true"/>.</param>
+    /// <param name="error">The problem and its position, when the method returns <see langword="false"/>.</param>
+    /// <returns><see langword="true"/> when <paramref name="text"/> is a valid selector.</returns>
+    public static bool TryParse(
+        [NotNullWhen(true)] string? text,
+        [NotNullWhen(true)] out SessionSelector? selector,
+        [NotNullWhen(false)] out SessionSelectorFormatException? error)
+    {
+        selector = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            error = new SessionSelectorFormatException(text, 0, "the selector is empty; write it as $Session{fieldName}");
+            return false;
+        }
+
+        var prefixMismatch = PrefixMismatch(text);
+        if (prefixMismatch >= 0)
+        {
+            error = new SessionSelectorFormatException(text, prefixMismatch, DescribePrefixProblem(text));
+            return false;
+        }
+
+        if (text.Length == Prefix.Length)
+        {
+            error = new SessionSelectorFormatException(text, Prefix.Length, "expected '{' after $Session; nothing selects a field");
+            return false;
+        }
+
+        var segments = new List<string>(2);
+        var position = Prefix.Length;
+        while (position < text.Length)
+        {
+            var c = text[position];
+            if (c != '{')
+            {
+                error = new SessionSelectorFormatException(text, position, c == '}'
+                    ? "unexpected '}' without a matching '{'"
+                    : segments.Count == 0
+                        ? $"expected '{{' after $Session, found '{c}'"
+                        : $"unexpected '{c}' after the last '}}'; every segment is written as {{name}}");
+                return false;
+            }
+
+            var nameStart = position + 1;
+            var close = nameStart;
+            while (close < text.Length && text[close] is not ('{' or '}'))
+            {
+                close++;
+            }
+
+            if (close == text.Length)
+            {
+                error = new SessionSelectorFormatException(text, text.Length, "missing '}' to close the segment");
+                return false;
+            }
+
+            if (text[close] == '{')
+            {
+                error = new SessionSelectorFormatException(text, close, "unexpected '{' inside a segment name; segments are written {a}{b}");
+                return false;
+            }
+
+            var nameLength = close - nameStart;
+            if (nameLength == 0)
+            {
+                error = new SessionSelectorFormatException(text, close, "the segment name is empty");
+                return false;
+            }
+
+            if (char.IsWhiteSpace(text[nameStart]))
+            {
+                error = new SessionSelectorFormatException(text, nameStart, "the segment name starts with white space");
+                return false;
+            }
+
+            if (char.IsWhiteSpace(text[close - 1]))
+            {
+                error = new SessionSelectorFormatException(text, close - 1, "the segment name ends with white space");
+                return false;
+            }
+
+            if (nameLength > MaxSegmentLength)
+            {
+                error = new SessionSelectorFormatException(
+                    text, nameStart, $"the segment name is {nameLength} characters long; the limit is {MaxSegmentLength}");
+                return false;
+            }
+
+            segments.Add(text.Substring(nameStart, nameLength));
+            position = close + 1;
+        }
+
+        selector = new SessionSelector(text, [.. segments]);
+        error = null;
+        return true;
+    }
+
+    /// <summary>Walks <paramref name="data"/> along <see cref="Segments"/> (ordinal, case-sensitive property names).</summary>
+    /// <param name="data">The session data (or a schema of sample values).</param>
+    /// <returns>The selected value, or <see langword="null"/> when a segment is missing or a step is not a JSON object.</returns>
+    public JsonElement? Resolve(JsonElement data) => Walk(data, out var value, out _) ? value : null;
+
+    /// <summary>Resolves the selector in <paramref name="data"/> and converts the value to the user's identifier.</summary>
+    /// <param name="data">The session data.</param>
+    /// <param name="identifier">The identifier, when the method returns <see langword="true"/>.</param>
+    /// <returns><see langword="true"/> when the selector reaches a string, number or boolean.</returns>
+    public bool TryResolveIdentifier(JsonElement data, [NotNullWhen(true)] out string? identifier)
+    {
+        identifier = null;
+        return Walk(data, out var value, out _) && TryGetIdentifier(value, out identifier);
+    }
+
+    /// <summary>
+    /// Checks that the selector reaches a primitive (string, number or boolean) inside a schema of sample values.
+    /// </summary>
+    /// <param name="schema">The session type's schema.</param>
+    /// <param name="problem">Why it does not, when the method returns <see langword="false"/>. It names fields, never values.</param>
+    /// <returns><see langword="true"/> when the selector resolves to a primitive.</returns>
+    public bool ResolvesToPrimitive(JsonElement schema, [NotNullWhen(false)] out string? problem)
+    {
+        if (!Walk(schema, out var value, out var depth))
+        {
+            // value is the last element reached: the schema itself or the parent of the missing field.
+            var reached = depth == 0 ? "the schema" : Path(depth);
+            problem = value.ValueKind == JsonValueKind.Object
+                ? $"{reached} has no field '{_segments[depth]}'"
+                : $"{reached} is {Describe(value.ValueKind)}, not an object with the field '{_segments[depth]}'";
+            return false;
+        }
+
+        problem = value.ValueKind switch
+        {
+            JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => null,
+            var kind => $"{_text} selects {Describe(kind)}; it must select a string, number or boolean",
+        };
+        return problem is null;
+    }
+
+    /// <summary>
+    /// The identifier form of a selected value: a string as it is, a number in invariant culture, a boolean as
+    /// <c>true</c>/<c>false</c>.
+    /// </summary>
+    /// <param name="value">The selected value.</param>
+    /// <param name="identifier">The identifier, when the method returns <see langword="true"/>.</param>
+    /// <returns><see langword="false"/> for objects, arrays, null and undefined values.</returns>
+    public static bool TryGetIdentifier(JsonElement value, [NotNullWhen(true)] out string? identifier)
+    {
+        identifier = value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
+            JsonValueKind.Number => value.TryGetInt64(out var whole)
+                ? whole.ToString(CultureInfo.InvariantCulture)
+                : value.GetDouble().ToString("R", CultureInfo.InvariantCulture),
+            _ => null,
+        };
+        return identifier is not null;
+    }
+
+    /// <summary>The selector text, exactly as <see cref="Parse(string?)"/> reads it back.</summary>
+    public override string ToString() => _text;
+
+    private bool Walk(JsonElement data, out JsonElement value, out int depth)
+    {
+        value = data;
+        for (depth = 0; depth < _segments.Length; depth++)
+        {
+            if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty(_segments[depth], out var child))
+            {
+                return false;
+            }
+
+            value = child;
+        }
+
+        return true;
+    }
+
+    private string Path(int depth) => Prefix + string.Concat(_segments.Take(depth).Select(s => "{" + s + "}"));
+
+    private static int PrefixMismatch(string text)
+    {
+        for (var i = 0; i < Prefix.Length; i++)
+        {
+            if (i >= text.Length || text[i] != Prefix[i])
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static string DescribePrefixProblem(string text)
+    {
+        if (text.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return "the selector must start with $Session (capital S, exactly)";
+        }
+
+        if (text.StartsWith("Session", StringComparison.OrdinalIgnoreCase))
+        {
+            return "the selector must start with '$': write $Session{…}";
+        }
+
+        var field = text.Trim();
+        return field.Length > 0 && field.IndexOfAny(['$', '{', '}']) < 0 && field.Length <= MaxSegmentLength
+            ? $"a selector must start with $Session; did you mean $Session{{{field}}}?"
+            : "a selector must start with $Session, for example $Session{userId}";
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Null => "null",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "nothing",
+    };
+}

@@ -1,0 +1,69 @@
+using System.Net.Http.Headers;
+using System.Reflection;
+
+namespace Ductape.Sdk.Transport;
+
+/// <summary>Header names, request option keys and header readers shared by the transport and the resilience handler.</summary>
+internal static class DuctapeHttp
+{
+    public const string AccessKeyHeader = "x-access-key";
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string RequestIdHeader = "x-request-id";
+    public const string ExecutePath = "proxy/v1/sdk-proxy/execute";
+
+    /// <summary>The proxy method of a request, for logs (never parameters).</summary>
+    public static readonly HttpRequestOptionsKey<string> MethodOption = new("Ductape.Method");
+
+    /// <summary>A per-call overall timeout that replaces the client's.</summary>
+    public static readonly HttpRequestOptionsKey<TimeSpan> TimeoutOption = new("Ductape.Timeout");
+
+    public static readonly string UserAgent = BuildUserAgent();
+
+    public static Uri ExecuteEndpoint(Uri baseUrl)
+    {
+        var root = baseUrl.AbsoluteUri;
+        return new Uri(root.EndsWith('/') ? root + ExecutePath : root + "/" + ExecutePath);
+    }
+
+    /// <summary>The wait a response asks for in <c>Retry-After</c> (delta-seconds or HTTP-date), never negative.</summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - time.GetUtcNow();
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        return null;
+    }
+
+    private static string BuildUserAgent()
+    {
+        var version = typeof(DuctapeHttp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? "0.0.0";
+        var plus = version.IndexOf('+', StringComparison.Ordinal);
+        if (plus >= 0)
+        {
+            version = version[..plus];
+        }
+
+        return $"Ductape.Sdk/{version} (.NET {Environment.Version})";
+    }
+
+    public static void SetHeaders(HttpRequestMessage request, string accessKey, string? idempotencyKey)
+    {
+        request.Headers.TryAddWithoutValidation(AccessKeyHeader, accessKey);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation(IdempotencyKeyHeader, idempotencyKey);
+        }
+    }
+}

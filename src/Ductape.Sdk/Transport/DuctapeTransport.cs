@@ -1,0 +1,137 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Ductape.Sdk.Transport;
+
+/// <summary>
+/// Sends proxy calls and reads envelopes: one per client, thread-safe. It builds the request (body, headers, idempotency key)
+/// and turns every failure the server reports into a <see cref="DuctapeApiException"/>. Retries and timeouts live in the
+/// <see cref="DuctapeResilienceHandler"/> inside the <see cref="HttpClient"/>, never here.
+/// </summary>
+internal sealed class DuctapeTransport
+{
+    private const int BodyExcerptBytes = 1024;
+
+    private readonly HttpClient _http;
+    private readonly string _accessKey;
+    private readonly Uri _endpoint;
+    private readonly string? _product;
+    private readonly string? _env;
+    private readonly TimeProvider _time;
+
+    public DuctapeTransport(HttpClient http, DuctapeClientOptions options)
+    {
+        _http = http;
+        _accessKey = options.AccessKey!;
+        _endpoint = DuctapeHttp.ExecuteEndpoint(options.BaseUrl);
+        _product = options.Product;
+        _env = options.Env;
+        _time = options.TimeProvider;
+    }
+
+    /// <summary>The product for a call: the call's own, else the client's; neither is a configuration error.</summary>
+    public string ResolveProduct(DuctapeRequestOptions? options) =>
+        Resolve(options?.Product, _product)
+        ?? throw new InvalidOperationException(
+            "No product is set. Set DuctapeClientOptions.Product, or pass DuctapeRequestOptions.Product for this call.");
+
+    /// <summary>The environment for a call: the call's own, else the client's; neither is a configuration error.</summary>
+    public string ResolveEnv(DuctapeRequestOptions? options) =>
+        Resolve(options?.Env, _env)
+        ?? throw new InvalidOperationException(
+            "No environment is set. Set DuctapeClientOptions.Env, or pass DuctapeRequestOptions.Env for this call.");
+
+    /// <summary>Sends the call and returns its result, which must be present.</summary>
+    public async Task<T> SendAsync<T>(ProxyCall call, JsonTypeInfo<T> resultType, CancellationToken cancellationToken)
+    {
+        var (envelope, status, body) = await ExchangeAsync(call, resultType, cancellationToken).ConfigureAwait(false);
+        return envelope.HasData
+            ? envelope.Data!
+            : throw new DuctapeApiException(status, DuctapeApiException.InvalidResponseCode,
+                $"Ductape's answer to '{call.Method}' holds no data.", envelope.RequestId, responseBody: Excerpt(body));
+    }
+
+    /// <summary>Sends the call and ignores any result.</summary>
+    public async Task SendAsync(ProxyCall call, CancellationToken cancellationToken) =>
+        await ExchangeAsync<JsonElement>(call, resultType: null, cancellationToken).ConfigureAwait(false);
+
+    private async Task<(ProxyEnvelope<T> Envelope, HttpStatusCode Status, byte[] Body)> ExchangeAsync<T>(
+        ProxyCall call, JsonTypeInfo<T>? resultType, CancellationToken cancellationToken)
+    {
+        using var request = BuildRequest(call);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken)
+            .ConfigureAwait(false);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var status = response.StatusCode;
+
+        ProxyEnvelope<T> envelope;
+        try
+        {
+            envelope = ProxyEnvelope<T>.Read(body, resultType);
+        }
+        catch (JsonException ex)
+        {
+            var what = response.IsSuccessStatusCode ? "could not be read" : "is not a Ductape error response";
+            throw new DuctapeApiException(status, DuctapeApiException.InvalidResponseCode,
+                $"Ductape's answer to '{call.Method}' ({(int)status} {response.ReasonPhrase}) {what}; see ResponseBody. " +
+                "If it persists, check DuctapeClientOptions.BaseUrl points at Ductape.",
+                RequestId(response), DuctapeHttp.RetryAfter(response, _time), Excerpt(body), ex);
+        }
+
+        if (response.IsSuccessStatusCode && envelope.Status == true)
+        {
+            return (envelope, status, body);
+        }
+
+        // A JSON object that says status/code/message is Ductape talking; anything else came from something in between.
+        var isEnvelope = envelope.Status is not null || envelope.Code is not null || envelope.Message is not null;
+        var requestId = envelope.RequestId ?? RequestId(response);
+        var suffix = requestId is null ? "." : $" (request id {requestId}).";
+        var message = isEnvelope
+            ? $"Ductape rejected '{call.Method}' ({(int)status} {envelope.Code ?? "no code"}): {envelope.Message ?? "no message"}{suffix}"
+            : $"Ductape's answer to '{call.Method}' ({(int)status} {response.ReasonPhrase}) is not a Ductape response; see ResponseBody{suffix}";
+        throw new DuctapeApiException(status, isEnvelope ? envelope.Code : DuctapeApiException.InvalidResponseCode, message,
+            requestId, DuctapeHttp.RetryAfter(response, _time), isEnvelope ? null : Excerpt(body));
+    }
+
+    private HttpRequestMessage BuildRequest(ProxyCall call)
+    {
+        var buffer = new MemoryStream(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("module"u8, call.Module);
+            writer.WriteString("method"u8, call.Method);
+            writer.WriteStartArray("params"u8);
+            call.WriteParams(writer);
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        var content = new ByteArrayContent(buffer.GetBuffer(), 0, (int)buffer.Length);
+        content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
+        var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = content };
+
+        // One key per call, set once here: every retry re-sends this same message, so the key is identical on each attempt.
+        var idempotencyKey = call.ChangesState ? call.Options?.IdempotencyKey ?? Guid.NewGuid().ToString() : null;
+        DuctapeHttp.SetHeaders(request, _accessKey, idempotencyKey);
+        request.Options.Set(DuctapeHttp.MethodOption, call.Method);
+        if (call.Options?.Timeout is { } timeout)
+        {
+            request.Options.Set(DuctapeHttp.TimeoutOption, timeout);
+        }
+
+        return request;
+    }
+
+    private static string? Resolve(string? perCall, string? fallback) =>
+        !string.IsNullOrWhiteSpace(perCall) ? perCall : !string.IsNullOrWhiteSpace(fallback) ? fallback : null;
+
+    private static string? RequestId(HttpResponseMessage response) =>
+        response.Headers.TryGetValues(DuctapeHttp.RequestIdHeader, out var values) ? values.FirstOrDefault() : null;
+
+    private static string Excerpt(byte[] body) =>
+        Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, BodyExcerptBytes));
+}

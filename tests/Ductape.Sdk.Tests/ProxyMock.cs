@@ -1,0 +1,114 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using RichardSzalay.MockHttp;
+
+namespace Ductape.Sdk.Tests;
+
+/// <summary>What the SDK sent, captured when it arrived at the mock network.</summary>
+internal sealed record RecordedRequest(
+    HttpMethod Method,
+    Uri Uri,
+    IReadOnlyDictionary<string, string> Headers,
+    string? ContentType,
+    JsonElement Body,
+    DateTimeOffset At)
+{
+    public string Method_ => Body.GetProperty("method").GetString()!;
+
+    public JsonElement Params => Body.GetProperty("params");
+
+    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
+}
+
+/// <summary>A fake Ductape proxy endpoint on MockHttp: records every request, answers from a script.</summary>
+internal sealed class ProxyMock
+{
+    public const string AccessKey = "ak_test_7f3c9e1d2b";
+    public const string BaseUrl = "https://api.ductape.test";
+    public const string Endpoint = BaseUrl + "/proxy/v1/sdk-proxy/execute";
+    public const string Product = "acme:shop";
+    public const string Env = "prd";
+
+    private readonly Queue<Func<RecordedRequest, HttpResponseMessage>> _script = new();
+    private readonly object _gate = new();
+
+    public ProxyMock()
+    {
+        Handler.When("*").Respond(async request =>
+        {
+            var recorded = await Record(request).ConfigureAwait(false);
+            Func<RecordedRequest, HttpResponseMessage> next;
+            lock (_gate)
+            {
+                Requests.Add(recorded);
+                next = _script.Count > 1 ? _script.Dequeue() : _script.Count == 1 ? _script.Peek() : _ => throw new InvalidOperationException("No response scripted.");
+            }
+
+            return next(recorded);
+        });
+    }
+
+    public MockHttpMessageHandler Handler { get; } = new();
+
+    public List<RecordedRequest> Requests { get; } = [];
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
+
+    /// <summary>Answers the next requests in order; the last answer repeats.</summary>
+    public ProxyMock Then(Func<RecordedRequest, HttpResponseMessage> respond)
+    {
+        lock (_gate)
+        {
+            _script.Enqueue(respond);
+        }
+
+        return this;
+    }
+
+    public ProxyMock ThenData(string dataJson) => Then(_ => Success(dataJson));
+
+    public ProxyMock ThenStatus(HttpStatusCode status, string body = "", string mediaType = "application/json") =>
+        Then(_ => Response(status, body, mediaType));
+
+    public DuctapeClientOptions Options(Action<DuctapeClientOptions>? configure = null)
+    {
+        var options = new DuctapeClientOptions
+        {
+            AccessKey = AccessKey,
+            BaseUrl = new Uri(BaseUrl),
+            Product = Product,
+            Env = Env,
+            TimeProvider = Time,
+        };
+        configure?.Invoke(options);
+        return options;
+    }
+
+    public DuctapeClient Client(Action<DuctapeClientOptions>? configure = null)
+    {
+        var options = Options(configure);
+        var http = new HttpClient(DuctapeClient.CreateHttpMessageHandler(options, Handler)) { Timeout = Timeout.InfiniteTimeSpan };
+        return new DuctapeClient(http, options);
+    }
+
+    public static HttpResponseMessage Success(string dataJson, string requestId = "req_ok_1") =>
+        Response(HttpStatusCode.OK,
+            $$$"""{"status":true,"data":{"data":{{{dataJson}}},"execution_time_ms":3,"request_id":"{{{requestId}}}"}}""");
+
+    public static string Failure(string code, string message, string requestId = "req_err_1") =>
+        $$"""{"status":false,"message":"{{message}}","code":"{{code}}","request_id":"{{requestId}}"}""";
+
+    public static HttpResponseMessage Response(HttpStatusCode status, string body, string mediaType = "application/json") =>
+        new(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
+
+    private async Task<RecordedRequest> Record(HttpRequestMessage request)
+    {
+        var headers = request.Headers.ToDictionary(
+            h => h.Key, h => string.Join(h.Key == "User-Agent" ? " " : ",", h.Value), StringComparer.OrdinalIgnoreCase);
+        var body = request.Content is null ? "null" : await request.Content.ReadAsStringAsync().ConfigureAwait(false);
+        return new RecordedRequest(request.Method, request.RequestUri!, headers, request.Content?.Headers.ContentType?.ToString(),
+            Json.Parse(body), Time.GetUtcNow());
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Ductape.Sdk.Periods;
+
+namespace Ductape.Sdk.Tests;
+
+/// <summary>Source-generated metadata for values the tests serialize.</summary>
+[JsonSerializable(typeof(TokenPeriod))]
+[JsonSerializable(typeof(SeedSchema))]
+[JsonSerializable(typeof(JsonNode))]
+[JsonSerializable(typeof(string[]))]
+internal sealed partial class TestJson : JsonSerializerContext;
+
+internal sealed record SeedDetails(
+    [property: JsonPropertyName("username")] string Username,
+    [property: JsonPropertyName("email")] string Email);
+
+internal sealed record SeedSchema(
+    [property: JsonPropertyName("userId")] string UserId,
+    [property: JsonPropertyName("details")] SeedDetails Details);
+
+internal static class Json
+{
+    /// <summary>Parses JSON for a comparison of structure, not text.</summary>
+    public static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement.Clone();
+
+    public static void AssertEquivalent(JsonElement actual, string expectedJson)
+    {
+        var expected = Parse(expectedJson);
+        Assert.That(JsonElement.DeepEquals(actual, expected), Is.True,
+            $"Expected JSON {expected.GetRawText()} but was {actual.GetRawText()}");
+    }
+}
