@@ -14,7 +14,7 @@ internal sealed class ValidationErrors
     /// <summary>Adds a problem when the text is missing or blank; returns whether it was present.</summary>
     public bool RequireText(string? value, string field)
     {
-        if (value is null)
+        if (string.IsNullOrEmpty(value))
         {
             Add(field, "is required");
             return false;

@@ -23,7 +23,7 @@ internal sealed record RecordedRequest(
 }
 
 /// <summary>A fake Ductape proxy endpoint on MockHttp: records every request, answers from a script.</summary>
-internal sealed class ProxyMock
+internal sealed class ProxyMock : IDisposable
 {
     public const string AccessKey = "ak_test_7f3c9e1d2b";
     public const string BaseUrl = "https://api.ductape.test";
@@ -51,6 +51,8 @@ internal sealed class ProxyMock
     }
 
     public MockHttpMessageHandler Handler { get; } = new();
+
+    public void Dispose() => Handler.Dispose();
 
     public List<RecordedRequest> Requests { get; } = [];
 

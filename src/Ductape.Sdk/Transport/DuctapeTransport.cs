@@ -73,11 +73,7 @@ internal sealed class DuctapeTransport
         }
         catch (JsonException ex)
         {
-            var what = response.IsSuccessStatusCode ? "could not be read" : "is not a Ductape error response";
-            throw new DuctapeApiException(status, DuctapeApiException.InvalidResponseCode,
-                $"Ductape's answer to '{call.Method}' ({(int)status} {response.ReasonPhrase}) {what}; see ResponseBody. " +
-                "If it persists, check DuctapeClientOptions.BaseUrl points at Ductape.",
-                RequestId(response), DuctapeHttp.RetryAfter(response, _time), Excerpt(body), ex);
+            throw InvalidResponse(call, response, body, ex);
         }
 
         if (response.IsSuccessStatusCode && envelope.Status == true)
@@ -86,14 +82,25 @@ internal sealed class DuctapeTransport
         }
 
         // A JSON object that says status/code/message is Ductape talking; anything else came from something in between.
-        var isEnvelope = envelope.Status is not null || envelope.Code is not null || envelope.Message is not null;
+        if (envelope.Status is null && envelope.Code is null && envelope.Message is null)
+        {
+            throw InvalidResponse(call, response, body, inner: null);
+        }
+
         var requestId = envelope.RequestId ?? RequestId(response);
-        var suffix = requestId is null ? "." : $" (request id {requestId}).";
-        var message = isEnvelope
-            ? $"Ductape rejected '{call.Method}' ({(int)status} {envelope.Code ?? "no code"}): {envelope.Message ?? "no message"}{suffix}"
-            : $"Ductape's answer to '{call.Method}' ({(int)status} {response.ReasonPhrase}) is not a Ductape response; see ResponseBody{suffix}";
-        throw new DuctapeApiException(status, isEnvelope ? envelope.Code : DuctapeApiException.InvalidResponseCode, message,
-            requestId, DuctapeHttp.RetryAfter(response, _time), isEnvelope ? null : Excerpt(body));
+        throw new DuctapeApiException(status, envelope.Code,
+            $"Ductape rejected '{call.Method}' ({(int)status} {envelope.Code ?? "no code"}): {envelope.Message ?? "no message"}" +
+            (requestId is null ? "." : $" (request id {requestId})."),
+            requestId, DuctapeHttp.RetryAfter(response, _time));
+    }
+
+    private DuctapeApiException InvalidResponse(ProxyCall call, HttpResponseMessage response, byte[] body, Exception? inner)
+    {
+        var what = response.IsSuccessStatusCode ? "could not be read" : "is not a Ductape response";
+        return new DuctapeApiException(response.StatusCode, DuctapeApiException.InvalidResponseCode,
+            $"Ductape's answer to '{call.Method}' ({(int)response.StatusCode} {response.ReasonPhrase}) {what}; see ResponseBody. " +
+            "If this persists, check that DuctapeClientOptions.BaseUrl points at Ductape.",
+            RequestId(response), DuctapeHttp.RetryAfter(response, _time), Excerpt(body), inner);
     }
 
     private HttpRequestMessage BuildRequest(ProxyCall call)

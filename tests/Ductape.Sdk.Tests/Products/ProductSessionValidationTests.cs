@@ -1,0 +1,219 @@
+using System.Text.Json;
+using Ductape.Sdk.Periods;
+using Ductape.Sdk.Products;
+
+namespace Ductape.Sdk.Tests.Products;
+
+/// <summary>CONTRACT §2: every rule rejects bad input, names the field, and nothing is sent.</summary>
+public class ProductSessionValidationTests
+{
+    private ProxyMock _mock = null!;
+    private DuctapeClient _client = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _mock = new ProxyMock().ThenData("{}");
+        _client = _mock.Client();
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _client.Dispose();
+        Assert.That(_mock.Requests, Is.Empty, "validation must fail before any request");
+    }
+
+    private static ProductSession Seed() => ProductSessionsClientTests.Seed();
+
+    private DuctapeValidationException CreateFails(ProductSession session) =>
+        Assert.ThrowsAsync<DuctapeValidationException>(() => _client.Products.Sessions.CreateAsync(session))!;
+
+    private DuctapeValidationException UpdateFails(ProductSessionUpdate update) =>
+        Assert.ThrowsAsync<DuctapeValidationException>(() => _client.Products.Sessions.UpdateAsync(update))!;
+
+    private static void AssertSingle(DuctapeValidationException ex, string field, string problem)
+    {
+        Assert.That(ex.Errors, Has.Count.EqualTo(1), ex.Message);
+        Assert.That(ex.Errors[0].Field, Is.EqualTo(field));
+        Assert.That(ex.Errors[0].Problem, Does.Contain(problem));
+        Assert.That(ex.Message, Does.Contain($"{field}: {ex.Errors[0].Problem}"));
+    }
+
+    [TestCase(null, "is required")]
+    [TestCase("", "is required")]
+    [TestCase("   ", "must not be blank")]
+    public void Name_is_required(string? name, string problem) =>
+        AssertSingle(CreateFails(Seed() with { Name = name! }), "Name", problem);
+
+    [TestCase(null, "is required")]
+    [TestCase("\t", "must not be blank")]
+    public void Description_is_required(string? description, string problem) =>
+        AssertSingle(CreateFails(Seed() with { Description = description! }), "Description", problem);
+
+    [TestCase(null, "is required")]
+    [TestCase(" ", "must not be blank")]
+    [TestCase("_session", "must start with a letter or a digit")]
+    [TestCase("-session", "must start with a letter or a digit")]
+    [TestCase("session name", "only letters, digits, '_' and '-'")]
+    [TestCase("session:name", "only letters, digits, '_' and '-'")]
+    [TestCase("séance", "only letters, digits, '_' and '-'")]
+    public void Tag_shape_is_enforced(string? tag, string problem) =>
+        AssertSingle(CreateFails(Seed() with { Tag = tag! }), "Tag", problem);
+
+    [Test]
+    public void Tag_length_is_at_most_128()
+    {
+        AssertSingle(CreateFails(Seed() with { Tag = new string('a', 129) }), "Tag", "129 characters long; the limit is 128");
+    }
+
+    [Test]
+    public async Task Tags_of_1_and_128_characters_with_every_allowed_character_are_accepted()
+    {
+        using var mock = new ProxyMock();
+        mock.Then(r => ProxyMock.Success(r.Params[1].GetRawText()));
+        using var client = mock.Client();
+        await client.Products.Sessions.CreateAsync(Seed() with { Tag = "a" });
+        await client.Products.Sessions.CreateAsync(Seed() with { Tag = "9Az_-" + new string('x', 123) });
+        Assert.That(mock.Requests, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public void Schema_is_required() =>
+        AssertSingle(CreateFails(Seed() with { Schema = default }), "Schema", "is required");
+
+    [TestCase("[1,2]", "Array")]
+    [TestCase("\"text\"", "String")]
+    [TestCase("null", "Null")]
+    public void Schema_must_be_an_object(string json, string kind)
+    {
+        var ex = CreateFails(Seed() with { Schema = Json.Parse(json) });
+        AssertSingle(ex, "Schema", $"must be a JSON object of sample values, not {kind}");
+    }
+
+    [TestCase("userId", "did you mean $Session{userId}? (position 0)")]
+    [TestCase("$Session{userId", "missing '}' to close the segment (position 15)")]
+    [TestCase("$session{userId}", "(position 1)")]
+    public void Selector_must_parse(string selector, string problem) =>
+        AssertSingle(CreateFails(Seed() with { Selector = selector }), "Selector", problem);
+
+    [TestCase(null)]
+    [TestCase("")]
+    public void Selector_is_required(string? selector) =>
+        AssertSingle(CreateFails(Seed() with { Selector = selector! }), "Selector", "is required, for example $Session{userId}");
+
+    [TestCase("$Session{details}", "$Session{details} selects an object; it must select a string, number or boolean")]
+    [TestCase("$Session{email}", "the schema has no field 'email'")]
+    [TestCase("$Session{details}{phone}", "$Session{details} has no field 'phone'")]
+    public void Selector_must_resolve_to_a_primitive_in_the_schema(string selector, string problem) =>
+        AssertSingle(CreateFails(Seed() with { Selector = selector }), "Selector", "does not fit the schema: " + problem);
+
+    [Test]
+    public void Selector_into_an_array_is_rejected()
+    {
+        var schema = SessionJson.Parse("""{"ids":["a","b"]}""");
+        AssertSingle(CreateFails(Seed() with { Schema = schema, Selector = "$Session{ids}" }), "Selector", "selects an array");
+    }
+
+    [TestCase(0)]
+    [TestCase(-5)]
+    public void Expiry_is_at_least_1(int expiry) =>
+        AssertSingle(CreateFails(Seed() with { Expiry = expiry }), "Expiry", "must be at least 1");
+
+    [TestCase(TokenPeriod.Years, 101, "at most 100 years")]
+    [TestCase(TokenPeriod.Months, 1201, "at most 1200 months")]
+    [TestCase(TokenPeriod.Weeks, 5218, "at most 5217 weeks")]
+    [TestCase(TokenPeriod.Days, 36526, "at most 36525 days")]
+    [TestCase(TokenPeriod.Hours, 876601, "at most 876600 hours")]
+    [TestCase(TokenPeriod.Minutes, 52596001, "at most 52596000 mins")]
+    public void Lifetime_is_at_most_100_years(TokenPeriod period, int expiry, string problem) =>
+        AssertSingle(CreateFails(Seed() with { Period = period, Expiry = expiry }), "Expiry", problem);
+
+    [Test]
+    public void Period_is_required() =>
+        AssertSingle(CreateFails(Seed() with { Period = default }), "Period", "is required");
+
+    [Test]
+    public void Period_must_be_defined() =>
+        AssertSingle(CreateFails(Seed() with { Period = (TokenPeriod)42 }), "Period", "42 is not a defined TokenPeriod");
+
+    [Test]
+    public void Every_problem_is_reported_at_once()
+    {
+        var ex = CreateFails(new ProductSession());
+        Assert.That(ex.Errors.Select(e => e.Field),
+            Is.EquivalentTo(new[] { "Tag", "Name", "Description", "Period", "Expiry", "Schema", "Selector" }));
+        Assert.That(ex.Message, Does.StartWith("7 invalid values, nothing was sent:"));
+    }
+
+    [Test]
+    public void Create_of_null_is_an_argument_error() =>
+        Assert.ThrowsAsync<ArgumentNullException>(() => _client.Products.Sessions.CreateAsync(null!));
+
+    [Test]
+    public void Update_needs_a_valid_tag() =>
+        AssertSingle(UpdateFails(new ProductSessionUpdate("bad tag") { Expiry = 3 }), "Tag", "only letters");
+
+    [Test]
+    public void Update_that_changes_nothing_is_rejected() =>
+        AssertSingle(UpdateFails(new ProductSessionUpdate("session_name")), "ProductSessionUpdate", "sets nothing to change");
+
+    [Test]
+    public void Update_checks_each_field_it_sends()
+    {
+        var ex = UpdateFails(new ProductSessionUpdate("session_name")
+        {
+            Name = " ",
+            Description = "",
+            Expiry = 0,
+            Period = (TokenPeriod)9,
+            Selector = "userId",
+            Schema = Json.Parse("[]"),
+        });
+        Assert.That(ex.Errors.Select(e => e.Field),
+            Is.EquivalentTo(new[] { "Name", "Description", "Period", "Expiry", "Schema", "Selector" }));
+    }
+
+    [Test]
+    public void Update_checks_a_new_selector_against_a_new_schema()
+    {
+        var ex = UpdateFails(new ProductSessionUpdate("session_name")
+        {
+            Selector = "$Session{userId}",
+            Schema = SessionJson.Parse("""{"id":"x"}"""),
+        });
+        AssertSingle(ex, "Selector", "the schema has no field 'userId'");
+    }
+
+    [Test]
+    public void Update_checks_the_100_year_cap_when_both_halves_are_given() =>
+        AssertSingle(UpdateFails(new ProductSessionUpdate("s") { Expiry = 101, Period = TokenPeriod.Years }), "Expiry", "100 years");
+
+    [TestCase("bad tag", "only letters")]
+    [TestCase("", "is required")]
+    public void Fetch_and_delete_check_the_tag(string tag, string problem)
+    {
+        AssertSingle(Assert.ThrowsAsync<DuctapeValidationException>(() => _client.Products.Sessions.FetchAsync(tag))!, "tag", problem);
+        AssertSingle(Assert.ThrowsAsync<DuctapeValidationException>(() => _client.Products.Sessions.DeleteAsync(tag))!, "tag", problem);
+    }
+
+    [Test]
+    public void Validation_messages_never_contain_schema_values()
+    {
+        var schema = SessionJson.Parse("""{"secretField":{"nested":"s3cr3t-value"}}""");
+        var ex = CreateFails(Seed() with { Schema = schema, Selector = "$Session{secretField}" });
+        Assert.That(ex.Message, Does.Not.Contain("s3cr3t-value"));
+    }
+
+    [Test]
+    public void The_exception_requires_at_least_one_error() =>
+        Assert.Throws<ArgumentException>(() => _ = new DuctapeValidationException([]));
+
+    [Test]
+    public void A_valid_session_is_not_rejected()
+    {
+        Assert.DoesNotThrow(() => ProductSessionRules.ValidateCreate(Seed()));
+        Assert.DoesNotThrow(() => ProductSessionRules.ValidateCreate(Seed() with { Selector = "$Session{details}{username}" }));
+        Assert.DoesNotThrow(() => ProductSessionRules.ValidateCreate(Seed() with { Expiry = 100, Period = TokenPeriod.Years }));
+    }
+}
