@@ -31,24 +31,23 @@ internal sealed class ProxyMock : IDisposable
     public const string Product = "acme:shop";
     public const string Env = "prd";
 
-    private readonly Queue<Func<RecordedRequest, HttpResponseMessage>> _script = new();
+    private readonly Queue<Func<RecordedRequest, CancellationToken, Task<HttpResponseMessage>>> _script = new();
     private readonly object _gate = new();
 
     public ProxyMock()
     {
-        Handler.When("*").Respond(async request =>
-        {
-            var recorded = await Record(request).ConfigureAwait(false);
-            Func<RecordedRequest, HttpResponseMessage> next;
-            lock (_gate)
-            {
-                Requests.Add(recorded);
-                next = _script.Count > 1 ? _script.Dequeue() : _script.Count == 1 ? _script.Peek() : _ => throw new InvalidOperationException("No response scripted.");
-            }
-
-            return next(recorded);
-        });
+        // MockHttp matches and counts; the scripted handler sees the attempt's cancellation token, so an answer can hang.
+        Handler.When("*").Respond(new ScriptedHandler(this));
+        Network = new InFlightCounter(this) { InnerHandler = Handler };
     }
+
+    /// <summary>What the SDK's handler chain sends to: MockHttp, behind a counter of answers still being produced.</summary>
+    public HttpMessageHandler Network { get; }
+
+    private int _answersInProgress;
+
+    /// <summary>Requests handed to MockHttp whose answer is not produced yet (a hanging answer does not count).</summary>
+    public int AnswersInProgress => Volatile.Read(ref _answersInProgress);
 
     public MockHttpMessageHandler Handler { get; } = new();
 
@@ -59,7 +58,10 @@ internal sealed class ProxyMock : IDisposable
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero));
 
     /// <summary>Answers the next requests in order; the last answer repeats.</summary>
-    public ProxyMock Then(Func<RecordedRequest, HttpResponseMessage> respond)
+    public ProxyMock Then(Func<RecordedRequest, HttpResponseMessage> respond) =>
+        ThenAsync((request, _) => Task.FromResult(respond(request)));
+
+    public ProxyMock ThenAsync(Func<RecordedRequest, CancellationToken, Task<HttpResponseMessage>> respond)
     {
         lock (_gate)
         {
@@ -68,6 +70,24 @@ internal sealed class ProxyMock : IDisposable
 
         return this;
     }
+
+    /// <summary>An attempt that never answers: it ends only when its cancellation token fires.</summary>
+    public ProxyMock ThenHang() => ThenAsync(async (_, token) =>
+    {
+        Interlocked.Decrement(ref _answersInProgress); // waiting on the clock now, not working
+        try
+        {
+            await Task.Delay(Timeout.Infinite, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Increment(ref _answersInProgress);
+        }
+
+        throw new InvalidOperationException("unreachable");
+    });
+
+    public ProxyMock ThenThrow(Exception exception) => Then(_ => throw exception);
 
     public ProxyMock ThenData(string dataJson) => Then(_ => Success(dataJson));
 
@@ -91,7 +111,7 @@ internal sealed class ProxyMock : IDisposable
     public DuctapeClient Client(Action<DuctapeClientOptions>? configure = null)
     {
         var options = Options(configure);
-        var http = new HttpClient(DuctapeClient.CreateHttpMessageHandler(options, Handler)) { Timeout = Timeout.InfiniteTimeSpan };
+        var http = new HttpClient(DuctapeClient.CreateHttpMessageHandler(options, Network)) { Timeout = Timeout.InfiniteTimeSpan };
         return new DuctapeClient(http, options);
     }
 
@@ -104,6 +124,66 @@ internal sealed class ProxyMock : IDisposable
 
     public static HttpResponseMessage Response(HttpStatusCode status, string body, string mediaType = "application/json") =>
         new(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
+
+    private async Task<HttpResponseMessage> Answer(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var recorded = await Record(request).ConfigureAwait(false);
+        Func<RecordedRequest, CancellationToken, Task<HttpResponseMessage>> next;
+        lock (_gate)
+        {
+            Requests.Add(recorded);
+            next = _script.Count > 1 ? _script.Dequeue()
+                : _script.Count == 1 ? _script.Peek()
+                : (_, _) => throw new InvalidOperationException("No response scripted.");
+        }
+
+        return await next(recorded, cancellationToken).ConfigureAwait(false);
+    }
+
+    private sealed class InFlightCounter(ProxyMock mock) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref mock._answersInProgress);
+            try
+            {
+                var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                if (response is FailedAnswer failed)
+                {
+                    failed.Dispose();
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed.Exception);
+                }
+
+                return response;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref mock._answersInProgress);
+            }
+        }
+    }
+
+    private sealed class ScriptedHandler(ProxyMock mock) : HttpMessageHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await mock.Answer(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // MockHttp never completes a request whose responder throws, so the failure rides out as a response
+                // and InFlightCounter, outside MockHttp, throws it to the SDK.
+                return new FailedAnswer(ex);
+            }
+        }
+    }
+
+    private sealed class FailedAnswer(Exception exception) : HttpResponseMessage
+    {
+        public Exception Exception { get; } = exception;
+    }
 
     private async Task<RecordedRequest> Record(HttpRequestMessage request)
     {

@@ -67,12 +67,18 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
                 context,
                 this).ConfigureAwait(false);
 
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // The caller's cancellation wins over whatever the last attempt produced.
+                outcome.Result?.Dispose();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             if (outcome.Exception is null)
             {
                 return outcome.Result!;
             }
 
-            cancellationToken.ThrowIfCancellationRequested();
             var attempts = context.Properties.GetValue(AttemptsKey, 1);
             if (outcome.Exception is TimeoutRejectedException timedOut)
             {
