@@ -4,7 +4,7 @@ using Ductape.Sdk.Periods;
 namespace Ductape.Sdk.Tokens;
 
 /// <summary>What a <see cref="SessionTokenIssuer"/> puts in a token: the session type, the data and where it belongs.</summary>
-public sealed class SessionTokenDescriptor
+public sealed record SessionTokenDescriptor
 {
     /// <summary>The session type's tag; it prefixes the token and is the <c>tag</c> claim.</summary>
     public required string Tag { get; init; }

@@ -269,8 +269,9 @@ public sealed class SessionTokenValidator
                 return SessionTokenFailure.Malformed;
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string that is not valid UTF-8.
             return SessionTokenFailure.Malformed;
         }
 
@@ -396,7 +397,7 @@ public sealed class SessionTokenValidator
                 return SessionTokenValidationResult.Fail(SessionTokenFailure.InvalidClaims);
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return SessionTokenValidationResult.Fail(SessionTokenFailure.InvalidClaims);
         }

@@ -1,0 +1,214 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Ductape.Sdk.Periods;
+using Ductape.Sdk.Tokens;
+
+namespace Ductape.Sdk.Tests.Tokens;
+
+public class SessionTokenIssuerTests
+{
+    private TokenTestKit _kit = null!;
+
+    [SetUp]
+    public void SetUp() => _kit = new TokenTestKit();
+
+    [Test]
+    public void An_issued_token_validates_with_the_selector_identifier_and_period_lifetime()
+    {
+        var issued = _kit.Issuer().Issue(SessionTokenValidatorTests.Descriptor());
+
+        Assert.That(issued.Token, Does.StartWith("session_name:"));
+        Assert.That(issued.Identifier, Is.EqualTo("191010192-19198829819"));
+        Assert.That(issued.SessionId, Does.Match("^ses_[A-Za-z0-9_-]{22}$"));
+        Assert.That(issued.IssuedAt, Is.EqualTo(TokenTestKit.Now));
+        Assert.That(issued.ExpiresAt, Is.EqualTo(TokenTestKit.Now.AddHours(7)));
+        Assert.That(issued.ToString(), Does.Not.Contain(issued.Token));
+
+        var session = _kit.Validator().Validate(issued.Token, "session_name").Session!;
+        Assert.That(session.Id, Is.EqualTo(issued.SessionId));
+        Assert.That(session.Identifier, Is.EqualTo(issued.Identifier));
+        Assert.That(session.ExpiresAt, Is.EqualTo(issued.ExpiresAt));
+        Json.AssertEquivalent(session.Data, TokenTestKit.SeedData.GetRawText());
+    }
+
+    [Test]
+    public void The_header_is_the_contract_header()
+    {
+        var token = _kit.Issuer().Issue(SessionTokenValidatorTests.Descriptor()).Token;
+        var header = token[(token.IndexOf(':') + 1)..].Split('.')[0];
+        Json.AssertEquivalent(JsonDocument.Parse(Convert.FromBase64String(Pad(header))).RootElement,
+            """{"alg":"dir","enc":"A256GCM","kid":"k1","typ":"JWT"}""");
+        Assert.That(token.Split('.')[1], Is.Empty, "no encrypted key with dir");
+        Assert.That(Convert.FromBase64String(Pad(token.Split('.')[2])), Has.Length.EqualTo(12));
+        Assert.That(Convert.FromBase64String(Pad(token.Split('.')[4])), Has.Length.EqualTo(16));
+    }
+
+    [Test]
+    public void Nested_selectors_numbers_explicit_lifetimes_and_session_ids_are_honoured()
+    {
+        var issued = _kit.Issuer().Issue(new SessionTokenDescriptor
+        {
+            Tag = "s",
+            Selector = "$Session{details}{username}",
+            Data = TokenTestKit.SeedData,
+            Product = "p",
+            Env = "dev",
+            Lifetime = TimeSpan.FromMinutes(5),
+            SessionId = "my-session",
+        });
+        Assert.That(issued.Identifier, Is.EqualTo("ductape-user"));
+        Assert.That(issued.SessionId, Is.EqualTo("my-session"));
+        Assert.That(issued.ExpiresAt, Is.EqualTo(TokenTestKit.Now.AddMinutes(5)));
+
+        var numeric = _kit.Issuer().Issue(SessionTokenValidatorTests.Descriptor() with
+        {
+            Selector = "$Session{id}",
+            Data = SessionJson.Parse("""{"id":42}"""),
+        });
+        Assert.That(numeric.Identifier, Is.EqualTo("42"));
+    }
+
+    [Test]
+    public void Months_are_calendar_months()
+    {
+        _kit.Time.SetUtcNow(new DateTimeOffset(2027, 1, 31, 10, 0, 0, TimeSpan.Zero));
+        var issued = _kit.Issuer().Issue(SessionTokenValidatorTests.Descriptor() with { Expiry = 1, Period = TokenPeriod.Months });
+        Assert.That(issued.ExpiresAt, Is.EqualTo(new DateTimeOffset(2027, 2, 28, 10, 0, 0, TimeSpan.Zero)));
+    }
+
+    [TestCase("$Session{missing}", "Data", "has no identifier at $Session{missing}")]
+    [TestCase("$Session{details}", "Data", "selects an object")]
+    [TestCase("userId", "Selector", "did you mean $Session{userId}?")]
+    public void Data_without_a_primitive_identifier_is_rejected(string selector, string field, string problem)
+    {
+        var ex = Assert.Throws<DuctapeValidationException>(
+            () => _kit.Issuer().Issue(SessionTokenValidatorTests.Descriptor() with { Selector = selector }));
+        Assert.That(ex!.Errors.Single().Field, Is.EqualTo(field));
+        Assert.That(ex.Errors.Single().Problem, Does.Contain(problem));
+        Assert.That(ex.Message, Does.Not.Contain("191010192").And.Not.Contain("santos@"));
+    }
+
+    [Test]
+    public void Every_descriptor_problem_is_reported()
+    {
+        var ex = Assert.Throws<DuctapeValidationException>(() => _kit.Issuer().Issue(new SessionTokenDescriptor
+        {
+            Tag = "bad tag",
+            Selector = "$Session{userId}",
+            Data = Json.Parse("[]"),
+            Product = "",
+            Env = " ",
+            SessionId = " ",
+        }));
+        Assert.That(ex!.Errors.Select(e => e.Field), Is.EquivalentTo(new[] { "Tag", "Product", "Env", "Expiry", "SessionId", "Data" }));
+    }
+
+    [Test]
+    public void Each_token_has_a_fresh_iv()
+    {
+        var issuer = _kit.Issuer();
+        var a = issuer.Issue(SessionTokenValidatorTests.Descriptor() with { SessionId = "same" }).Token;
+        var b = issuer.Issue(SessionTokenValidatorTests.Descriptor() with { SessionId = "same" }).Token;
+        Assert.That(a.Split('.')[2], Is.Not.EqualTo(b.Split('.')[2]));
+    }
+
+    [Test]
+    public void Issuing_and_validating_are_thread_safe()
+    {
+        var issuer = _kit.Issuer();
+        var validator = _kit.Validator();
+        var failures = 0;
+        Parallel.For(0, 2000, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            var issued = issuer.Issue(SessionTokenValidatorTests.Descriptor() with { SessionId = "s" + i });
+            var result = validator.Validate(issued.Token);
+            if (!result.IsValid || result.Session!.Id != "s" + i)
+            {
+                Interlocked.Increment(ref failures);
+            }
+        });
+        Assert.That(failures, Is.Zero);
+    }
+
+    private static string Pad(string b64Url)
+    {
+        var s = b64Url.Replace('-', '+').Replace('_', '/');
+        return s.PadRight(s.Length + ((4 - (s.Length % 4)) % 4), '=');
+    }
+}
+
+public class SessionKeyTests
+{
+    [Test]
+    public void Text_form_round_trips_and_hides_the_secret()
+    {
+        var key = SessionKey.Generate("2026-11");
+        var text = key.ExportText();
+        var again = SessionKey.Parse(text);
+
+        Assert.That(again.KeyId, Is.EqualTo("2026-11"));
+        Assert.That(again.SizeInBits, Is.EqualTo(256));
+        Assert.That(again.ExportText(), Is.EqualTo(text));
+        Assert.That(key.ToString(), Is.EqualTo("SessionKey 2026-11 (256-bit)"));
+        Assert.That(key.ToString(), Does.Not.Contain(text[(text.IndexOf(':') + 1)..]));
+    }
+
+    [TestCase(128)]
+    [TestCase(192)]
+    [TestCase(256)]
+    public void Every_aes_size_can_be_generated(int bits) =>
+        Assert.That(SessionKey.Parse(SessionKey.Generate("k", bits).ExportText()).SizeInBits, Is.EqualTo(bits));
+
+    [TestCase(null)]
+    [TestCase("")]
+    [TestCase("no-colon")]
+    [TestCase(":AAAAAAAAAAAAAAAAAAAAAA")]
+    [TestCase("k:not*base64")]
+    [TestCase("k:AAAA")]
+    [TestCase("bad kid:AAAAAAAAAAAAAAAAAAAAAA")]
+    public void Bad_text_is_rejected_without_echoing_it(string? text)
+    {
+        Assert.That(SessionKey.TryParse(text, out var key), Is.False);
+        Assert.That(key, Is.Null);
+        if (text is not null)
+        {
+            var ex = Assert.Throws<FormatException>(() => SessionKey.Parse(text));
+            if (text.Length > 3)
+            {
+                Assert.That(ex!.Message, Does.Not.Contain(text));
+            }
+        }
+    }
+
+    [Test]
+    public void Secret_sizes_other_than_16_24_32_are_rejected()
+    {
+        Assert.Throws<ArgumentException>(() => _ = new SessionKey("k", new byte[20]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SessionKey.Generate("k", 512));
+        Assert.Throws<ArgumentException>(() => SessionKey.Generate("bad id"));
+    }
+
+    [Test]
+    public void A_ring_finds_keys_by_id_and_rejects_duplicates()
+    {
+        var a = SessionKey.Generate("a");
+        var b = SessionKey.Generate("b");
+        var ring = new SessionKeyRing(a, b);
+        Assert.That(ring.Primary, Is.SameAs(a));
+        Assert.That(ring.Keys, Is.EqualTo(new[] { a, b }));
+        Assert.That(ring.TryGetKey("b", out var found), Is.True);
+        Assert.That(found, Is.SameAs(b));
+        Assert.That(ring.TryGetKey("c", out _), Is.False);
+        Assert.Throws<ArgumentException>(() => _ = new SessionKeyRing(a, SessionKey.Generate("a")));
+    }
+
+    [Test]
+    public void A_key_does_not_share_the_callers_buffer()
+    {
+        var secret = RandomNumberGenerator.GetBytes(32);
+        var key = new SessionKey("k", secret);
+        var before = key.ExportText();
+        secret[0] ^= 0xFF;
+        Assert.That(key.ExportText(), Is.EqualTo(before));
+    }
+}
