@@ -34,6 +34,34 @@ internal static class Base64Url
             return false;
         }
 
+#if NET9_0_OR_GREATER
+        // The runtime's decoder is vectorised but lenient (it skips white space and accepts padding), so the alphabet and
+        // the unused bits are checked here first; what is left is exactly the strict grammar.
+        if (source.ContainsAnyExcept(AlphabetValues))
+        {
+            return false;
+        }
+
+        var tail = source.Length % 4;
+        if (tail != 0 && (Values[source[^1]] & (tail == 2 ? 0xF : 0x3)) != 0)
+        {
+            return false;
+        }
+
+        return System.Buffers.Text.Base64Url.TryDecodeFromChars(source, destination, out written) && written == length;
+#else
+        return TryDecodeScalar(source, destination, length, out written);
+#endif
+    }
+
+#if NET9_0_OR_GREATER
+    private static readonly System.Buffers.SearchValues<char> AlphabetValues = System.Buffers.SearchValues.Create(Alphabet);
+#endif
+
+    internal static bool TryDecodeScalar(ReadOnlySpan<char> source, Span<byte> destination, int length, out int written)
+    {
+        written = 0;
+
         var values = Values;
         var full = source.Length / 4 * 4;
         int i = 0, o = 0;

@@ -14,6 +14,7 @@ namespace Ductape.Sdk.Tokens;
 /// <c>enc</c>, a <c>kid</c>, <c>typ</c> absent or <c>JWT</c>, no <c>zip</c> or <c>crit</c>), the key, authenticated
 /// decryption, the claims, <c>iss</c>, <c>tag</c>, <c>exp</c> and <c>nbf</c>. See <c>docs/session-tokens.md</c>.
 /// </remarks>
+[System.Runtime.CompilerServices.SkipLocalsInit] // every stack buffer is written before it is read
 public sealed class SessionTokenValidator
 {
     private const int MaxHeaderChars = 1024;

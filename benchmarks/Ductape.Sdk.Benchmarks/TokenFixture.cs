@@ -1,0 +1,46 @@
+using System.Text.Json;
+using Ductape.Sdk;
+using Ductape.Sdk.Periods;
+using Ductape.Sdk.Tokens;
+
+namespace Ductape.Sdk.Benchmarks;
+
+/// <summary>One ~510-character contract token, its key, and validators, shared by the token benchmarks.</summary>
+internal sealed class TokenFixture
+{
+    public static readonly byte[] Secret = Enumerable.Range(1, 32).Select(i => (byte)(i * 7)).ToArray();
+
+    public TokenFixture()
+    {
+        var ring = new SessionKeyRing(new SessionKey("k1", Secret));
+        var issued = new SessionTokenIssuer(ring).Issue(new SessionTokenDescriptor
+        {
+            Tag = "session_name",
+            Selector = "$Session{userId}",
+            Data = SessionJson.Parse("""
+                {"userId":"191010192-19198829819","details":{"username":"ductape-user","email":"santos@ductape.app"},
+                 "roles":["member"],"plan":"pro"}
+                """),
+            Product = "acme:shop",
+            Env = "prd",
+            Lifetime = TimeSpan.FromDays(3650),
+            SessionId = "ses_0123456789abcdefghijkl",
+        });
+        Token = issued.Token;
+        Jwe = Token[(Token.IndexOf(':') + 1)..];
+        Validator = new SessionTokenValidator(new SessionTokenValidationOptions { Keys = ring });
+
+        var chars = Token.ToCharArray();
+        var cipherStart = Token.LastIndexOf('.') - 10;
+        chars[cipherStart] = chars[cipherStart] == 'A' ? 'B' : 'A';
+        Tampered = new string(chars);
+    }
+
+    public string Token { get; }
+
+    public string Jwe { get; }
+
+    public string Tampered { get; }
+
+    public SessionTokenValidator Validator { get; }
+}
