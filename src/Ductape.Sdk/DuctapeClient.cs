@@ -1,4 +1,6 @@
 using Ductape.Sdk.Products;
+using Ductape.Sdk.Sessions;
+using Ductape.Sdk.Tokens;
 using Ductape.Sdk.Transport;
 
 namespace Ductape.Sdk;
@@ -21,6 +23,7 @@ public class DuctapeClient : IDisposable
     protected DuctapeClient()
     {
         Products = null!;
+        Sessions = null!;
     }
 
     /// <summary>Builds a client that owns its <see cref="HttpClient"/>, with the SDK's retry and timeout handling.</summary>
@@ -49,11 +52,19 @@ public class DuctapeClient : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.ThrowIfInvalid();
         _ownedHttpClient = owned ? httpClient : null;
-        Products = new ProductsClient(new DuctapeTransport(httpClient, options));
+        var transport = new DuctapeTransport(httpClient, options);
+        var validator = options.SessionKeys is { } keys
+            ? new SessionTokenValidator(new SessionTokenValidationOptions { Keys = keys, TimeProvider = options.TimeProvider })
+            : null;
+        Products = new ProductsClient(transport);
+        Sessions = new SessionsClient(transport, validator, transport.HasAccessKey);
     }
 
     /// <summary>Product configuration: session types.</summary>
     public virtual ProductsClient Products { get; }
+
+    /// <summary>Runtime sessions: start, verify, refresh, revoke, list, users and dashboard.</summary>
+    public virtual SessionsClient Sessions { get; }
 
     /// <summary>
     /// The SDK's retry and timeout handler (see <see cref="DuctapeRetryOptions"/>) in front of <paramref name="innerHandler"/>,

@@ -8,8 +8,23 @@ public sealed class DuctapeClientOptions
     /// <summary>Ductape's cloud API, the default <see cref="BaseUrl"/>.</summary>
     public static readonly Uri DefaultBaseUrl = new("https://api.ductape.app");
 
-    /// <summary>Your workspace access key, sent as <c>x-access-key</c>. Required. Never logged or put in an exception message.</summary>
+    /// <summary>
+    /// Your workspace access key, sent as <c>x-access-key</c>. Required for every call (unless only
+    /// <see cref="PublishableKey"/> is set). Never logged or put in an exception message.
+    /// </summary>
     public string? AccessKey { get; set; }
+
+    /// <summary>
+    /// A publishable key, for browser-side use. A client with only this key cannot configure session types or start, verify,
+    /// refresh or revoke sessions: those calls throw <see cref="InvalidOperationException"/> before any request.
+    /// </summary>
+    public string? PublishableKey { get; set; }
+
+    /// <summary>
+    /// Session keys for offline token checks. When set, <c>Sessions.VerifyAsync</c> validates tokens locally with
+    /// <see cref="Tokens.SessionTokenValidator"/> and sends no request.
+    /// </summary>
+    public Tokens.SessionKeyRing? SessionKeys { get; set; }
 
     /// <summary>
     /// Ductape's API root. Default <c>https://api.ductape.app</c>; Ductape's local platform uses <c>http://localhost:4311/api</c>.
@@ -42,7 +57,7 @@ public sealed class DuctapeClientOptions
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(AccessKey))
+        if (string.IsNullOrWhiteSpace(AccessKey) && string.IsNullOrWhiteSpace(PublishableKey))
         {
             problems.Add("DuctapeClientOptions.AccessKey is required: set it to your Ductape workspace access key.");
         }

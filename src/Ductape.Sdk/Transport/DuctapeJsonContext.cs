@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Ductape.Sdk.Products;
+using Ductape.Sdk.Sessions;
 
 namespace Ductape.Sdk.Transport;
 
@@ -10,4 +11,11 @@ namespace Ductape.Sdk.Transport;
 [JsonSerializable(typeof(ProductSession))]
 [JsonSerializable(typeof(ProductSessionUpdate))]
 [JsonSerializable(typeof(List<ProductSession>))]
+[JsonSerializable(typeof(SessionTokens))]
+[JsonSerializable(typeof(SessionVerification))]
+[JsonSerializable(typeof(RevokedCount))]
+[JsonSerializable(typeof(ActiveSessionListing))]
+[JsonSerializable(typeof(SessionUserListing))]
+[JsonSerializable(typeof(SessionUserDetails))]
+[JsonSerializable(typeof(SessionDashboard))]
 internal sealed partial class DuctapeJsonContext : JsonSerializerContext;

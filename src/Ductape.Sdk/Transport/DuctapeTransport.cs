@@ -15,7 +15,7 @@ internal sealed class DuctapeTransport
     private const int BodyExcerptBytes = 1024;
 
     private readonly HttpClient _http;
-    private readonly string _accessKey;
+    private readonly string? _accessKey;
     private readonly Uri _endpoint;
     private readonly string? _product;
     private readonly string? _env;
@@ -24,7 +24,7 @@ internal sealed class DuctapeTransport
     public DuctapeTransport(HttpClient http, DuctapeClientOptions options)
     {
         _http = http;
-        _accessKey = options.AccessKey!;
+        _accessKey = string.IsNullOrWhiteSpace(options.AccessKey) ? null : options.AccessKey;
         _endpoint = DuctapeHttp.ExecuteEndpoint(options.BaseUrl);
         _product = options.Product;
         _env = options.Env;
@@ -39,9 +39,15 @@ internal sealed class DuctapeTransport
 
     /// <summary>The environment for a call: the call's own, else the client's; neither is a configuration error.</summary>
     public string ResolveEnv(DuctapeRequestOptions? options) =>
-        Resolve(options?.Env, _env)
+        TryResolveEnv(options)
         ?? throw new InvalidOperationException(
             "No environment is set. Set DuctapeClientOptions.Env, or pass DuctapeRequestOptions.Env for this call.");
+
+    /// <summary>Whether the client holds a backend access key (not only a publishable key).</summary>
+    public bool HasAccessKey => _accessKey is not null;
+
+    /// <summary>The environment for a call, or null when neither the call nor the client sets one.</summary>
+    public string? TryResolveEnv(DuctapeRequestOptions? options) => Resolve(options?.Env, _env);
 
     /// <summary>Sends the call and returns its result, which must be present.</summary>
     public async Task<T> SendAsync<T>(ProxyCall call, JsonTypeInfo<T> resultType, CancellationToken cancellationToken)
@@ -105,6 +111,8 @@ internal sealed class DuctapeTransport
 
     private HttpRequestMessage BuildRequest(ProxyCall call)
     {
+        var accessKey = _accessKey ?? throw new InvalidOperationException(
+            "This call needs DuctapeClientOptions.AccessKey: a publishable key alone cannot call the Ductape API from a backend SDK.");
         var buffer = new MemoryStream(256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -123,7 +131,7 @@ internal sealed class DuctapeTransport
 
         // One key per call, set once here: every retry re-sends this same message, so the key is identical on each attempt.
         var idempotencyKey = call.ChangesState ? call.Options?.IdempotencyKey ?? Guid.NewGuid().ToString() : null;
-        DuctapeHttp.SetHeaders(request, _accessKey, idempotencyKey);
+        DuctapeHttp.SetHeaders(request, accessKey, idempotencyKey);
         request.Options.Set(DuctapeHttp.MethodOption, call.Method);
         if (call.Options?.Timeout is { } timeout)
         {

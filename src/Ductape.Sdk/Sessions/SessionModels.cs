@@ -1,0 +1,258 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Ductape.Sdk.Transport;
+
+namespace Ductape.Sdk.Sessions;
+
+/// <summary>What starting or refreshing a session returns. <see cref="ToString"/> never shows the tokens.</summary>
+public sealed record SessionTokens
+{
+    /// <summary>The session token (<c>tag:JWE</c>). A bearer secret: never log it.</summary>
+    [JsonPropertyName("token")]
+    public string Token { get; init; } = string.Empty;
+
+    /// <summary>The refresh token (<c>rt_…</c>). It rotates: after a refresh the old one stops working.</summary>
+    [JsonPropertyName("refreshToken")]
+    public string RefreshToken { get; init; } = string.Empty;
+
+    /// <summary>The session id.</summary>
+    [JsonPropertyName("sessionId")]
+    public string SessionId { get; init; } = string.Empty;
+
+    /// <summary>When the session token expires.</summary>
+    [JsonPropertyName("expiresAt")]
+    [JsonConverter(typeof(FlexibleTimeConverter))]
+    public DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>Names the session without its tokens.</summary>
+    public override string ToString() => $"SessionTokens for session {SessionId}, expires {ExpiresAt:u}";
+}
+
+/// <summary>The outcome of verifying a session token.</summary>
+public sealed record SessionVerification
+{
+    /// <summary>Whether the token is valid.</summary>
+    [JsonPropertyName("valid")]
+    public bool Valid { get; init; }
+
+    /// <summary>The session data, when valid.</summary>
+    [JsonPropertyName("data")]
+    public JsonElement? Data { get; init; }
+
+    /// <summary>The session id, when valid.</summary>
+    [JsonPropertyName("sessionId")]
+    public string? SessionId { get; init; }
+
+    /// <summary>When the token expires, when valid.</summary>
+    [JsonPropertyName("expiresAt")]
+    [JsonConverter(typeof(FlexibleTimeConverter))]
+    public DateTimeOffset? ExpiresAt { get; init; }
+}
+
+/// <summary>How many sessions a revocation ended.</summary>
+internal sealed record RevokedCount([property: JsonPropertyName("revoked")] int Revoked);
+
+/// <summary>One page of a listing.</summary>
+/// <typeparam name="T">The item type.</typeparam>
+public sealed record DuctapePage<T>
+{
+    /// <summary>The items of this page.</summary>
+    public required IReadOnlyList<T> Items { get; init; }
+
+    /// <summary>How many items there are in all.</summary>
+    public required int Total { get; init; }
+
+    /// <summary>This page's number, from 1.</summary>
+    public required int Page { get; init; }
+
+    /// <summary>The page size asked for.</summary>
+    public required int Limit { get; init; }
+
+    /// <summary>Whether a later page may hold more items.</summary>
+    public bool HasMore => Items.Count > 0 && (long)Page * Limit < Total;
+}
+
+/// <summary>An active (or recently ended) session of a session type.</summary>
+public sealed record ActiveSession
+{
+    /// <summary>The session id.</summary>
+    [JsonPropertyName("sessionId")]
+    public string SessionId { get; init; } = string.Empty;
+
+    /// <summary>The user's identifier.</summary>
+    [JsonPropertyName("identifier")]
+    public string Identifier { get; init; } = string.Empty;
+
+    /// <summary>When the session started.</summary>
+    [JsonPropertyName("startAt")]
+    [JsonConverter(typeof(FlexibleTimeConverter))]
+    public DateTimeOffset StartAt { get; init; }
+
+    /// <summary>When the session ends or ended.</summary>
+    [JsonPropertyName("endAt")]
+    [JsonConverter(typeof(FlexibleTimeConverter))]
+    public DateTimeOffset EndAt { get; init; }
+
+    /// <summary>Whether it is still active.</summary>
+    [JsonPropertyName("active")]
+    public bool Active { get; init; }
+}
+
+internal sealed record ActiveSessionListing
+{
+    [JsonPropertyName("total")]
+    public int Total { get; init; }
+
+    [JsonPropertyName("page")]
+    public int Page { get; init; }
+
+    [JsonPropertyName("limit")]
+    public int Limit { get; init; }
+
+    [JsonPropertyName("sessions")]
+    public List<ActiveSession> Sessions { get; init; } = [];
+}
+
+/// <summary>A user seen by a session type (Ductape's session users).</summary>
+public record SessionUser
+{
+    /// <summary>Ductape's record id (<c>_id</c>).</summary>
+    [JsonPropertyName("_id")]
+    public string Id { get; init; } = string.Empty;
+
+    /// <summary>Ductape's user id (<c>ductape_user_id</c>).</summary>
+    [JsonPropertyName("ductape_user_id")]
+    public string DuctapeUserId { get; init; } = string.Empty;
+
+    /// <summary>The product tag (<c>product_tag</c>).</summary>
+    [JsonPropertyName("product_tag")]
+    public string ProductTag { get; init; } = string.Empty;
+
+    /// <summary>The session type's tag (<c>session_tag</c>).</summary>
+    [JsonPropertyName("session_tag")]
+    public string SessionTag { get; init; } = string.Empty;
+
+    /// <summary>The user's identifier.</summary>
+    [JsonPropertyName("identifier")]
+    public string Identifier { get; init; } = string.Empty;
+
+    /// <summary>The environment.</summary>
+    [JsonPropertyName("env")]
+    public string Env { get; init; } = string.Empty;
+
+    /// <summary>When the user was first seen (<c>first_seen</c>).</summary>
+    [JsonPropertyName("first_seen")]
+    [JsonConverter(typeof(FlexibleTimeConverter))]
+    public DateTimeOffset FirstSeen { get; init; }
+
+    /// <summary>When the user was last seen (<c>last_seen</c>).</summary>
+    [JsonPropertyName("last_seen")]
+    [JsonConverter(typeof(FlexibleTimeConverter))]
+    public DateTimeOffset LastSeen { get; init; }
+
+    /// <summary>When the record was created (<c>createdAt</c>).</summary>
+    [JsonPropertyName("createdAt")]
+    [JsonConverter(typeof(FlexibleTimeConverter))]
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When the record was last updated (<c>updatedAt</c>).</summary>
+    [JsonPropertyName("updatedAt")]
+    [JsonConverter(typeof(FlexibleTimeConverter))]
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+internal sealed record SessionUserListing
+{
+    [JsonPropertyName("users")]
+    public List<SessionUser> Users { get; init; } = [];
+
+    [JsonPropertyName("total")]
+    public int Total { get; init; }
+
+    [JsonPropertyName("page")]
+    public int Page { get; init; }
+
+    [JsonPropertyName("limit")]
+    public int Limit { get; init; }
+
+    [JsonPropertyName("totalPages")]
+    public int TotalPages { get; init; }
+}
+
+/// <summary>One session in a user's details.</summary>
+public sealed record SessionUserSession
+{
+    /// <summary>The session id (<c>session_id</c>).</summary>
+    [JsonPropertyName("session_id")]
+    public string SessionId { get; init; } = string.Empty;
+
+    /// <summary>When it started (<c>start_at</c>).</summary>
+    [JsonPropertyName("start_at")]
+    [JsonConverter(typeof(FlexibleTimeConverter))]
+    public DateTimeOffset StartAt { get; init; }
+
+    /// <summary>When it ends or ended (<c>end_at</c>).</summary>
+    [JsonPropertyName("end_at")]
+    [JsonConverter(typeof(FlexibleTimeConverter))]
+    public DateTimeOffset EndAt { get; init; }
+
+    /// <summary>Whether it is still active.</summary>
+    [JsonPropertyName("active")]
+    public bool Active { get; init; }
+}
+
+/// <summary>A session user with their sessions.</summary>
+public sealed record SessionUserDetails : SessionUser
+{
+    /// <summary>The user's sessions.</summary>
+    [JsonPropertyName("sessions")]
+    public IReadOnlyList<SessionUserSession> Sessions { get; init; } = [];
+
+    /// <summary>How many sessions the user has had.</summary>
+    [JsonPropertyName("totalSessions")]
+    public int TotalSessions { get; init; }
+
+    /// <summary>How many of them are active.</summary>
+    [JsonPropertyName("activeSessionsCount")]
+    public int ActiveSessionsCount { get; init; }
+}
+
+/// <summary>A session type's dashboard metrics.</summary>
+public sealed record SessionDashboard
+{
+    /// <summary>Users ever seen.</summary>
+    [JsonPropertyName("totalUsers")]
+    public int TotalUsers { get; init; }
+
+    /// <summary>Users with an active session.</summary>
+    [JsonPropertyName("activeUsers")]
+    public int ActiveUsers { get; init; }
+
+    /// <summary>Users without an active session.</summary>
+    [JsonPropertyName("inactiveUsers")]
+    public int InactiveUsers { get; init; }
+
+    /// <summary>Users whose sessions all expired.</summary>
+    [JsonPropertyName("expiredUsers")]
+    public int ExpiredUsers { get; init; }
+
+    /// <summary>Users first seen today (UTC).</summary>
+    [JsonPropertyName("newUsersToday")]
+    public int NewUsersToday { get; init; }
+
+    /// <summary>Users first seen in the last 7 days.</summary>
+    [JsonPropertyName("newUsersThisWeek")]
+    public int NewUsersThisWeek { get; init; }
+
+    /// <summary>Sessions ever started.</summary>
+    [JsonPropertyName("totalSessions")]
+    public int TotalSessions { get; init; }
+
+    /// <summary>Sessions active now.</summary>
+    [JsonPropertyName("activeSessions")]
+    public int ActiveSessions { get; init; }
+
+    /// <summary>Sessions per user, on average.</summary>
+    [JsonPropertyName("averageSessionsPerUser")]
+    public double AverageSessionsPerUser { get; init; }
+}

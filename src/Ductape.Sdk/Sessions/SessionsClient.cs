@@ -1,0 +1,393 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Ductape.Sdk.Tokens;
+using Ductape.Sdk.Transport;
+
+namespace Ductape.Sdk.Sessions;
+
+/// <summary>
+/// Runtime sessions (Ductape's <c>sessions</c>): start, verify, refresh and revoke sessions for your users, list them, and
+/// read the session-user analytics. Thread-safe. Product and environment come from <see cref="DuctapeRequestOptions"/>,
+/// else from <see cref="DuctapeClientOptions"/>; input is checked before anything is sent.
+/// </summary>
+public class SessionsClient
+{
+    private const string Module = "sessions";
+    private const int DefaultLimit = 20;
+    private const int MaxLimit = 100;
+
+    private static DuctapeJsonContext Json => DuctapeJsonContext.Default;
+
+    private readonly DuctapeTransport? _transport;
+    private readonly SessionTokenValidator? _validator;
+    private readonly bool _backendKey;
+
+    /// <summary>For mocking frameworks only: a client built this way has no transport.</summary>
+    protected SessionsClient()
+    {
+    }
+
+    internal SessionsClient(DuctapeTransport transport, SessionTokenValidator? validator, bool backendKey)
+    {
+        _transport = transport;
+        _validator = validator;
+        _backendKey = backendKey;
+    }
+
+    private DuctapeTransport Transport => _transport
+        ?? throw new InvalidOperationException("This instance was built for mocking and cannot send requests.");
+
+    /// <summary>Starts a session for a user (Ductape's <c>sessions.start</c>).</summary>
+    /// <param name="tag">The session type's tag.</param>
+    /// <param name="data">The session data: a JSON object (see <see cref="SessionJson"/>) holding the selector's field.</param>
+    /// <param name="expiresIn">A lifetime for this session instead of the session type's expiry.</param>
+    /// <param name="options">Per-call settings, or null.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>The session and refresh tokens.</returns>
+    /// <exception cref="DuctapeValidationException">Bad input; nothing was sent.</exception>
+    /// <exception cref="InvalidOperationException">No product or environment is set, or the client holds only a publishable key.</exception>
+    /// <exception cref="DuctapeApiException">Ductape refused the call.</exception>
+    public virtual Task<SessionTokens> StartAsync(
+        string tag, JsonElement data, TimeSpan? expiresIn = null, DuctapeRequestOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = Check(tag);
+        if (data.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(nameof(data), $"must be a JSON object, not {data.ValueKind}");
+        }
+
+        if (expiresIn is { } lifetime && lifetime < TimeSpan.FromSeconds(1))
+        {
+            errors.Add(nameof(expiresIn), "must be at least one second");
+        }
+
+        errors.ThrowIfAny();
+        return Send("start", options, w =>
+        {
+            w.WritePropertyName("data"u8);
+            data.WriteTo(w);
+            if (expiresIn is { } seconds)
+            {
+                w.WriteNumber("expiresIn"u8, (long)seconds.TotalSeconds);
+            }
+        }, tag, Json.SessionTokens, cancellationToken);
+    }
+
+    /// <summary>
+    /// Verifies a session token (Ductape's <c>sessions.verify</c>). When <see cref="DuctapeClientOptions.SessionKeys"/> is set
+    /// the token is validated offline with <see cref="SessionTokenValidator"/> and no request is made (a revoked session
+    /// then still verifies until it expires); otherwise Ductape is asked. Never throws for an invalid or expired token.
+    /// </summary>
+    /// <param name="tag">The session type's tag.</param>
+    /// <param name="token">The session token.</param>
+    /// <param name="options">Per-call settings, or null.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns><c>Valid = false</c> for a bad token; otherwise its data, session id and expiry.</returns>
+    /// <exception cref="DuctapeValidationException">The tag or token is blank; nothing was sent.</exception>
+    public virtual async Task<SessionVerification> VerifyAsync(
+        string tag, string token, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var errors = Check(tag);
+        errors.RequireText(token, nameof(token));
+        errors.ThrowIfAny();
+        var (product, env) = ResolveLifecycle(options);
+        if (_validator is not null)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = _validator.Validate(token, tag);
+            return result.Session is { } session && session.Product == product && session.Env == env
+                ? new SessionVerification { Valid = true, Data = session.Data, SessionId = session.Id, ExpiresAt = session.ExpiresAt }
+                : new SessionVerification { Valid = false };
+        }
+
+        try
+        {
+            return await Send("verify", options, w => w.WriteString("token"u8, token), tag, Json.SessionVerification,
+                cancellationToken, product, env).ConfigureAwait(false);
+        }
+        catch (DuctapeApiException ex) when (ex.Code is "VALIDATION_FAILED" or "SESSION_NOT_FOUND")
+        {
+            // The server's way of saying "not a token of yours": an answer, not an error.
+            return new SessionVerification { Valid = false };
+        }
+    }
+
+    /// <summary>Exchanges a refresh token for new tokens (Ductape's <c>sessions.refresh</c>); the old refresh token stops working.</summary>
+    /// <param name="tag">The session type's tag.</param>
+    /// <param name="refreshToken">The current refresh token.</param>
+    /// <param name="options">Per-call settings, or null.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>New session and refresh tokens.</returns>
+    /// <exception cref="DuctapeValidationException">The tag or refresh token is blank; nothing was sent.</exception>
+    /// <exception cref="DuctapeApiException">Ductape refused the call, for example for a used refresh token.</exception>
+    public virtual Task<SessionTokens> RefreshAsync(
+        string tag, string refreshToken, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var errors = Check(tag);
+        errors.RequireText(refreshToken, nameof(refreshToken));
+        errors.ThrowIfAny();
+        return Send("refresh", options, w => w.WriteString("refreshToken"u8, refreshToken), tag, Json.SessionTokens, cancellationToken);
+    }
+
+    /// <summary>Revokes one session by id, or every session of one user by identifier (Ductape's <c>sessions.revoke</c>).</summary>
+    /// <param name="tag">The session type's tag.</param>
+    /// <param name="sessionId">The session to revoke; give this or <paramref name="identifier"/>, not both.</param>
+    /// <param name="identifier">The user whose sessions to revoke; give this or <paramref name="sessionId"/>, not both.</param>
+    /// <param name="options">Per-call settings, or null.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>How many sessions were revoked.</returns>
+    /// <exception cref="DuctapeValidationException">Both or neither of the two are given; nothing was sent.</exception>
+    public virtual async Task<int> RevokeAsync(
+        string tag, string? sessionId = null, string? identifier = null, DuctapeRequestOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = Check(tag);
+        if (string.IsNullOrWhiteSpace(sessionId) == string.IsNullOrWhiteSpace(identifier))
+        {
+            errors.Add(nameof(sessionId), "give exactly one of sessionId and identifier");
+        }
+
+        errors.ThrowIfAny();
+        var result = await Send("revoke", options, w =>
+        {
+            if (!string.IsNullOrWhiteSpace(sessionId))
+            {
+                w.WriteString("sessionId"u8, sessionId);
+            }
+            else
+            {
+                w.WriteString("identifier"u8, identifier);
+            }
+        }, tag, Json.RevokedCount, cancellationToken).ConfigureAwait(false);
+        return result.Revoked;
+    }
+
+    /// <summary>Revokes every session of one user, optionally sparing one (Ductape's <c>sessions.revokeAll</c>).</summary>
+    /// <param name="tag">The session type's tag.</param>
+    /// <param name="identifier">The user.</param>
+    /// <param name="excludeSessionId">A session to keep, such as the current one.</param>
+    /// <param name="options">Per-call settings, or null.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>How many sessions were revoked.</returns>
+    /// <exception cref="DuctapeValidationException">The tag or identifier is blank; nothing was sent.</exception>
+    public virtual async Task<int> RevokeAllAsync(
+        string tag, string identifier, string? excludeSessionId = null, DuctapeRequestOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = Check(tag);
+        errors.RequireText(identifier, nameof(identifier));
+        errors.ThrowIfAny();
+        var result = await Send("revokeAll", options, w =>
+        {
+            w.WriteString("identifier"u8, identifier);
+            if (excludeSessionId is not null)
+            {
+                w.WriteString("excludeSessionId"u8, excludeSessionId);
+            }
+        }, tag, Json.RevokedCount, cancellationToken).ConfigureAwait(false);
+        return result.Revoked;
+    }
+
+    /// <summary>One page of a session type's active sessions (Ductape's <c>sessions.listActive</c>).</summary>
+    /// <param name="tag">The session type's tag.</param>
+    /// <param name="identifier">Only this user's sessions, when given.</param>
+    /// <param name="page">The page, from 1.</param>
+    /// <param name="limit">The page size, 1–100.</param>
+    /// <param name="options">Per-call settings, or null.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>The page.</returns>
+    /// <exception cref="DuctapeValidationException">Bad tag, page or limit; nothing was sent.</exception>
+    public virtual async Task<DuctapePage<ActiveSession>> ListActiveAsync(
+        string tag, string? identifier = null, int page = 1, int limit = DefaultLimit, DuctapeRequestOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = Check(tag);
+        CheckPage(errors, page, limit);
+        errors.ThrowIfAny();
+        var listing = await Send("listActive", options, w =>
+        {
+            if (identifier is not null)
+            {
+                w.WriteString("identifier"u8, identifier);
+            }
+
+            w.WriteNumber("page"u8, page);
+            w.WriteNumber("limit"u8, limit);
+        }, tag, Json.ActiveSessionListing, cancellationToken).ConfigureAwait(false);
+        return new DuctapePage<ActiveSession> { Items = listing.Sessions, Total = listing.Total, Page = page, Limit = limit };
+    }
+
+    /// <summary>Every active session, fetched page by page as you enumerate; stops when cancelled.</summary>
+    /// <param name="tag">The session type's tag.</param>
+    /// <param name="identifier">Only this user's sessions, when given.</param>
+    /// <param name="limit">The page size, 1–100.</param>
+    /// <param name="options">Per-call settings, or null.</param>
+    /// <param name="cancellationToken">Stops the walk.</param>
+    /// <returns>The sessions.</returns>
+    public virtual IAsyncEnumerable<ActiveSession> ListAllActiveAsync(
+        string tag, string? identifier = null, int limit = MaxLimit, DuctapeRequestOptions? options = null,
+        CancellationToken cancellationToken = default) =>
+        Walk((page, ct) => ListActiveAsync(tag, identifier, page, limit, options, ct), cancellationToken);
+
+    /// <summary>One page of a session type's users (Ductape's <c>sessions.fetchUsers</c>).</summary>
+    /// <param name="session">The session type's tag.</param>
+    /// <param name="page">The page, from 1.</param>
+    /// <param name="limit">The page size, 1–100.</param>
+    /// <param name="options">Per-call settings, or null.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>The page.</returns>
+    /// <exception cref="DuctapeValidationException">Bad session tag, page or limit; nothing was sent.</exception>
+    public virtual async Task<DuctapePage<SessionUser>> FetchUsersAsync(
+        string session, int page = 1, int limit = DefaultLimit, DuctapeRequestOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireTag(session, nameof(session));
+        CheckPage(errors, page, limit);
+        errors.ThrowIfAny();
+        var listing = await SendAnalytics("fetchUsers", session, options, w =>
+        {
+            w.WriteNumber("page"u8, page);
+            w.WriteNumber("limit"u8, limit);
+        }, Json.SessionUserListing, cancellationToken).ConfigureAwait(false);
+        return new DuctapePage<SessionUser> { Items = listing.Users, Total = listing.Total, Page = page, Limit = limit };
+    }
+
+    /// <summary>Every user of a session type, fetched page by page as you enumerate; stops when cancelled.</summary>
+    /// <param name="session">The session type's tag.</param>
+    /// <param name="limit">The page size, 1–100.</param>
+    /// <param name="options">Per-call settings, or null.</param>
+    /// <param name="cancellationToken">Stops the walk.</param>
+    /// <returns>The users.</returns>
+    public virtual IAsyncEnumerable<SessionUser> FetchAllUsersAsync(
+        string session, int limit = MaxLimit, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default) =>
+        Walk((page, ct) => FetchUsersAsync(session, page, limit, options, ct), cancellationToken);
+
+    /// <summary>One user of a session type with their sessions (Ductape's <c>sessions.fetchUserDetails</c>).</summary>
+    /// <param name="session">The session type's tag.</param>
+    /// <param name="identifier">The user's identifier.</param>
+    /// <param name="options">Per-call settings, or null.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>The user's details.</returns>
+    /// <exception cref="DuctapeValidationException">Blank session tag or identifier; nothing was sent.</exception>
+    public virtual Task<SessionUserDetails> FetchUserDetailsAsync(
+        string session, string identifier, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireTag(session, nameof(session));
+        errors.RequireText(identifier, nameof(identifier));
+        errors.ThrowIfAny();
+        return SendAnalytics("fetchUserDetails", session, options, w => w.WriteString("identifier"u8, identifier),
+            Json.SessionUserDetails, cancellationToken);
+    }
+
+    /// <summary>A session type's dashboard metrics (Ductape's <c>sessions.fetchDashboard</c>).</summary>
+    /// <param name="session">The session type's tag.</param>
+    /// <param name="options">Per-call settings, or null.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>The metrics.</returns>
+    /// <exception cref="DuctapeValidationException">Bad session tag; nothing was sent.</exception>
+    public virtual Task<SessionDashboard> FetchDashboardAsync(
+        string session, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireTag(session, nameof(session));
+        errors.ThrowIfAny();
+        return SendAnalytics("fetchDashboard", session, options, static _ => { }, Json.SessionDashboard, cancellationToken);
+    }
+
+    private static ValidationErrors Check(string tag)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireTag(tag, nameof(tag));
+        return errors;
+    }
+
+    private static void CheckPage(ValidationErrors errors, int page, int limit)
+    {
+        if (page < 1)
+        {
+            errors.Add(nameof(page), "must be at least 1");
+        }
+
+        if (limit is < 1 or > MaxLimit)
+        {
+            errors.Add(nameof(limit), $"must be between 1 and {MaxLimit}");
+        }
+    }
+
+    private (string Product, string Env) ResolveLifecycle(DuctapeRequestOptions? options)
+    {
+        if (!_backendKey && _transport is not null)
+        {
+            throw new InvalidOperationException(
+                "Sessions are started, verified, refreshed and revoked on your backend only: set DuctapeClientOptions.AccessKey " +
+                "(a publishable key is for browsers and cannot manage sessions).");
+        }
+
+        return (Transport.ResolveProduct(options), Transport.ResolveEnv(options));
+    }
+
+    private Task<T> Send<T>(
+        string method, DuctapeRequestOptions? options, Action<Utf8JsonWriter> writeFields, string tag,
+        System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> resultType, CancellationToken cancellationToken,
+        string? product = null, string? env = null)
+    {
+        if (product is null || env is null)
+        {
+            (product, env) = ResolveLifecycle(options);
+        }
+
+        var changesState = method is not ("verify" or "listActive");
+        return Transport.SendAsync(new ProxyCall(Module, method, changesState, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("product"u8, product);
+            w.WriteString("env"u8, env);
+            w.WriteString("tag"u8, tag);
+            writeFields(w);
+            w.WriteEndObject();
+        }, options), resultType, cancellationToken);
+    }
+
+    private Task<T> SendAnalytics<T>(
+        string method, string session, DuctapeRequestOptions? options, Action<Utf8JsonWriter> writeFields,
+        System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> resultType, CancellationToken cancellationToken)
+    {
+        var product = Transport.ResolveProduct(options);
+        var env = Transport.TryResolveEnv(options);
+        return Transport.SendAsync(new ProxyCall(Module, method, ChangesState: false, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("product"u8, product);
+            w.WriteString("session"u8, session);
+            if (env is not null)
+            {
+                w.WriteString("env"u8, env);
+            }
+
+            writeFields(w);
+            w.WriteEndObject();
+        }, options), resultType, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<T> Walk<T>(
+        Func<int, CancellationToken, Task<DuctapePage<T>>> fetch, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (var page = 1; ; page++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var current = await fetch(page, cancellationToken).ConfigureAwait(false);
+            foreach (var item in current.Items)
+            {
+                yield return item;
+            }
+
+            if (!current.HasMore)
+            {
+                yield break;
+            }
+        }
+    }
+}
