@@ -1,0 +1,142 @@
+using System.Net;
+using Ductape.Sdk.Sessions;
+
+namespace Ductape.Sdk.Tests.Sessions;
+
+/// <summary>The auto-refresher on fake time: when it refreshes, what it raises, how it fails, and that it stops.</summary>
+public class SessionAutoRefresherTests
+{
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(10); // real time, only to catch a hang
+
+    private ProxyMock _mock = null!;
+    private DuctapeClient _client = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _mock = new ProxyMock();
+        _client = _mock.Client(o => o.Retry.MaxRetries = 0);
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _client.Dispose();
+        _mock.Dispose();
+    }
+
+    private SessionTokens Tokens(string refresh, TimeSpan expiresIn) => new()
+    {
+        Token = "t-" + refresh,
+        RefreshToken = refresh,
+        SessionId = "ses_1",
+        ExpiresAt = _mock.Time.GetUtcNow() + expiresIn,
+    };
+
+    private static string Wire(string refresh, DateTimeOffset expiresAt) =>
+        $$"""{"token":"t-{{refresh}}","refreshToken":"{{refresh}}","sessionId":"ses_1","expiresAt":"{{expiresAt:O}}"}""";
+
+    [Test]
+    public async Task Refreshes_lead_time_before_expiry_raises_the_new_tokens_and_schedules_the_next()
+    {
+        var start = _mock.Time.GetUtcNow();
+        _mock.Then(_ => ProxyMock.Success(Wire("rt_2", start + TimeSpan.FromMinutes(40))))
+            .Then(_ => ProxyMock.Success(Wire("rt_3", start + TimeSpan.FromHours(10))));
+        var refreshed = new TaskCompletionSource<SessionTokens>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var refresher = new SessionAutoRefresher(_client.Sessions, "session_name", Tokens("rt_1", TimeSpan.FromMinutes(10)),
+            new SessionAutoRefresherOptions { TimeProvider = _mock.Time });
+        refresher.Refreshed += (_, tokens) => refreshed.TrySetResult(tokens);
+
+        _mock.Time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(1));
+        Assert.That(_mock.Requests, Is.Empty, "not before expiry minus the lead time");
+
+        _mock.Time.Advance(TimeSpan.FromSeconds(1));
+        var fresh = await refreshed.Task.WaitAsync(Guard);
+
+        Assert.That(fresh.RefreshToken, Is.EqualTo("rt_2"));
+        Assert.That(refresher.Current, Is.SameAs(fresh));
+        Json.AssertEquivalent(_mock.Requests.Single().Params,
+            """[{"product":"acme:shop","env":"prd","tag":"session_name","refreshToken":"rt_1"}]""");
+
+        // The next refresh is due 5 minutes before the new expiry (40 min after start), i.e. 30 minutes from now.
+        _mock.Time.Advance(TimeSpan.FromMinutes(30) - TimeSpan.FromSeconds(1));
+        Assert.That(_mock.Requests, Has.Count.EqualTo(1));
+        _mock.Time.Advance(TimeSpan.FromSeconds(1));
+        await WaitFor(() => _mock.Requests.Count == 2);
+        Assert.That(_mock.Requests[1].Params[0].GetProperty("refreshToken").GetString(), Is.EqualTo("rt_2"));
+    }
+
+    [Test]
+    public async Task A_failed_refresh_is_reported_and_retried_without_crashing()
+    {
+        var start = _mock.Time.GetUtcNow();
+        _mock.ThenStatus(HttpStatusCode.Unauthorized, ProxyMock.Failure("UNAUTHORIZED", "refresh token reused"))
+            .Then(_ => ProxyMock.Success(Wire("rt_2", start + TimeSpan.FromHours(1))));
+        var failed = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var refreshed = new TaskCompletionSource<SessionTokens>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var refresher = new SessionAutoRefresher(_client.Sessions, "session_name", Tokens("rt_1", TimeSpan.FromMinutes(1)),
+            new SessionAutoRefresherOptions { TimeProvider = _mock.Time, RetryDelay = TimeSpan.FromSeconds(30) });
+        refresher.RefreshFailed += (_, ex) => failed.TrySetResult(ex);
+        refresher.Refreshed += (_, _) => throw new InvalidOperationException("a subscriber's bug must not stop the refresher");
+        refresher.Refreshed += (_, tokens) => refreshed.TrySetResult(tokens);
+
+        _mock.Time.Advance(TimeSpan.Zero); // expiry is within the lead time: due at once
+        var error = await failed.Task.WaitAsync(Guard);
+        Assert.That(error, Is.TypeOf<DuctapeApiException>());
+        Assert.That(((DuctapeApiException)error).Code, Is.EqualTo("UNAUTHORIZED"));
+        Assert.That(refresher.Current.RefreshToken, Is.EqualTo("rt_1"));
+
+        _mock.Time.Advance(TimeSpan.FromSeconds(29));
+        Assert.That(_mock.Requests, Has.Count.EqualTo(1));
+        _mock.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That((await refreshed.Task.WaitAsync(Guard)).RefreshToken, Is.EqualTo("rt_2"));
+        Assert.That(refresher.Current.RefreshToken, Is.EqualTo("rt_2"));
+    }
+
+    [Test]
+    public async Task Tokens_that_expire_within_the_lead_time_are_not_refreshed_in_a_loop()
+    {
+        _mock.Then(_ => ProxyMock.Success(Wire("rt_n", _mock.Time.GetUtcNow() + TimeSpan.FromMinutes(2))));
+        var refreshes = 0;
+        using var refresher = new SessionAutoRefresher(_client.Sessions, "session_name", Tokens("rt_1", TimeSpan.FromMinutes(2)),
+            new SessionAutoRefresherOptions { TimeProvider = _mock.Time, RetryDelay = TimeSpan.FromSeconds(30) });
+        refresher.Refreshed += (_, _) => Interlocked.Increment(ref refreshes);
+
+        _mock.Time.Advance(TimeSpan.Zero);
+        await WaitFor(() => Volatile.Read(ref refreshes) == 1);
+        _mock.Time.Advance(TimeSpan.FromSeconds(29));
+        Assert.That(_mock.Requests, Has.Count.EqualTo(1), "the next refresh waits the retry delay");
+        _mock.Time.Advance(TimeSpan.FromSeconds(1));
+        await WaitFor(() => Volatile.Read(ref refreshes) == 2);
+    }
+
+    [Test]
+    public void Dispose_stops_it()
+    {
+        _mock.Then(_ => ProxyMock.Success(Wire("rt_2", _mock.Time.GetUtcNow() + TimeSpan.FromHours(1))));
+        var refresher = new SessionAutoRefresher(_client.Sessions, "session_name", Tokens("rt_1", TimeSpan.FromMinutes(10)),
+            new SessionAutoRefresherOptions { TimeProvider = _mock.Time });
+
+        refresher.Dispose();
+        refresher.Dispose();
+        _mock.Time.Advance(TimeSpan.FromHours(2));
+
+        Assert.That(_mock.Requests, Is.Empty);
+    }
+
+    [Test]
+    public void Bad_settings_are_rejected() =>
+        Assert.Throws<ArgumentException>(() => _ = new SessionAutoRefresher(_client.Sessions, "s", Tokens("r", TimeSpan.FromHours(1)),
+            new SessionAutoRefresherOptions { LeadTime = TimeSpan.FromSeconds(-1) }));
+
+    private static async Task WaitFor(Func<bool> condition)
+    {
+        var until = DateTime.UtcNow + Guard;
+        while (!condition() && DateTime.UtcNow < until)
+        {
+            await Task.Yield();
+        }
+
+        Assert.That(condition(), Is.True);
+    }
+}
