@@ -20,7 +20,7 @@ public sealed class SessionAutoRefresherOptions
 /// Keeps a session's tokens fresh (Ductape's <c>enableAutoRefresh</c>): refreshes them <see cref="SessionAutoRefresherOptions.LeadTime"/>
 /// before the session token expires, raises <see cref="Refreshed"/> with the new tokens, and reports failures through
 /// <see cref="RefreshFailed"/> without throwing, trying again after <see cref="SessionAutoRefresherOptions.RetryDelay"/>.
-/// Disposing stops it and cancels a refresh in flight.
+/// Subscribe to the events, then call <see cref="Start"/>. Disposing stops it and cancels a refresh in flight.
 /// </summary>
 public sealed class SessionAutoRefresher : IDisposable
 {
@@ -28,12 +28,12 @@ public sealed class SessionAutoRefresher : IDisposable
     private readonly string _tag;
     private readonly SessionAutoRefresherOptions _options;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ITimer _timer;
+    private ITimer? _timer;
     private readonly object _gate = new();
     private SessionTokens _current;
     private bool _disposed;
 
-    /// <summary>Starts refreshing <paramref name="tokens"/>.</summary>
+    /// <summary>Prepares to refresh <paramref name="tokens"/>; nothing happens until <see cref="Start"/>.</summary>
     /// <param name="sessions">The client's sessions.</param>
     /// <param name="tag">The session type's tag.</param>
     /// <param name="tokens">The tokens from <see cref="SessionsClient.StartAsync"/> or a previous refresh.</param>
@@ -54,9 +54,6 @@ public sealed class SessionAutoRefresher : IDisposable
         _tag = tag;
         _options = options;
         _current = tokens;
-        _timer = options.TimeProvider.CreateTimer(static state => ((SessionAutoRefresher)state!).OnTimer(), this,
-            Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        Schedule(DueFor(tokens));
     }
 
     /// <summary>Raised with the new tokens after each successful refresh. Save the new refresh token: the old one no longer works.</summary>
@@ -77,6 +74,24 @@ public sealed class SessionAutoRefresher : IDisposable
         }
     }
 
+    /// <summary>
+    /// Arms the timer: the first refresh is due <see cref="SessionAutoRefresherOptions.LeadTime"/> before the current
+    /// tokens expire (at once if that has passed). Call it after subscribing to the events; calling it again does nothing.
+    /// </summary>
+    public void Start()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_timer is not null)
+            {
+                return;
+            }
+        }
+
+        Schedule(DueFor(Current));
+    }
+
     /// <summary>Stops refreshing and cancels a refresh in flight.</summary>
     public void Dispose()
     {
@@ -90,7 +105,11 @@ public sealed class SessionAutoRefresher : IDisposable
             _disposed = true;
         }
 
-        _timer.Dispose();
+        lock (_gate)
+        {
+            _timer?.Dispose();
+        }
+
         _stopping.Cancel();
         _stopping.Dispose();
     }
@@ -119,7 +138,11 @@ public sealed class SessionAutoRefresher : IDisposable
         {
             if (!_disposed)
             {
-                _timer.Change(due, Timeout.InfiniteTimeSpan);
+                // A fresh one-shot timer each time: re-arming a timer from a thread other than its callback's is not safe
+                // with every TimeProvider.
+                _timer?.Dispose();
+                _timer = _options.TimeProvider.CreateTimer(static state => ((SessionAutoRefresher)state!).OnTimer(), this,
+                    due, Timeout.InfiniteTimeSpan);
             }
         }
     }

@@ -46,6 +46,7 @@ public class SessionAutoRefresherTests
         using var refresher = new SessionAutoRefresher(_client.Sessions, "session_name", Tokens("rt_1", TimeSpan.FromMinutes(10)),
             new SessionAutoRefresherOptions { TimeProvider = _mock.Time });
         refresher.Refreshed += (_, tokens) => refreshed.TrySetResult(tokens);
+        refresher.Start();
 
         _mock.Time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(1));
         Assert.That(_mock.Requests, Is.Empty, "not before expiry minus the lead time");
@@ -79,6 +80,7 @@ public class SessionAutoRefresherTests
         refresher.RefreshFailed += (_, ex) => failed.TrySetResult(ex);
         refresher.Refreshed += (_, _) => throw new InvalidOperationException("a subscriber's bug must not stop the refresher");
         refresher.Refreshed += (_, tokens) => refreshed.TrySetResult(tokens);
+        refresher.Start();
 
         _mock.Time.Advance(TimeSpan.Zero); // expiry is within the lead time: due at once
         var error = await failed.Task.WaitAsync(Guard);
@@ -101,6 +103,7 @@ public class SessionAutoRefresherTests
         using var refresher = new SessionAutoRefresher(_client.Sessions, "session_name", Tokens("rt_1", TimeSpan.FromMinutes(2)),
             new SessionAutoRefresherOptions { TimeProvider = _mock.Time, RetryDelay = TimeSpan.FromSeconds(30) });
         refresher.Refreshed += (_, _) => Interlocked.Increment(ref refreshes);
+        refresher.Start();
 
         _mock.Time.Advance(TimeSpan.Zero);
         await WaitFor(() => Volatile.Read(ref refreshes) == 1);
@@ -116,12 +119,25 @@ public class SessionAutoRefresherTests
         _mock.Then(_ => ProxyMock.Success(Wire("rt_2", _mock.Time.GetUtcNow() + TimeSpan.FromHours(1))));
         var refresher = new SessionAutoRefresher(_client.Sessions, "session_name", Tokens("rt_1", TimeSpan.FromMinutes(10)),
             new SessionAutoRefresherOptions { TimeProvider = _mock.Time });
+        refresher.Start();
 
         refresher.Dispose();
         refresher.Dispose();
         _mock.Time.Advance(TimeSpan.FromHours(2));
 
         Assert.That(_mock.Requests, Is.Empty);
+    }
+
+    [Test]
+    public void Nothing_happens_before_Start_and_Start_after_Dispose_throws()
+    {
+        _mock.Then(_ => ProxyMock.Success(Wire("rt_2", _mock.Time.GetUtcNow() + TimeSpan.FromHours(1))));
+        var refresher = new SessionAutoRefresher(_client.Sessions, "session_name", Tokens("rt_1", TimeSpan.FromMinutes(1)),
+            new SessionAutoRefresherOptions { TimeProvider = _mock.Time });
+        _mock.Time.Advance(TimeSpan.FromHours(1));
+        Assert.That(_mock.Requests, Is.Empty);
+        refresher.Dispose();
+        Assert.Throws<ObjectDisposedException>(refresher.Start);
     }
 
     [Test]
