@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ductape.Sdk.Json;
 using Ductape.Sdk.Transport;
 
 namespace Ductape.Sdk.Products;

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Ductape.Sdk.Transport;
+using System.Text.Json;
+using Ductape.Sdk.Json;
 
 namespace Ductape.Sdk.Sessions;
 

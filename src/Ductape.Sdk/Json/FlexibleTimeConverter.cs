@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Ductape.Sdk.Transport;
+namespace Ductape.Sdk.Json;
 
 /// <summary>Reads a time as an ISO-8601 string or as Unix milliseconds; writes ISO-8601 (CONTRACT §5).</summary>
 internal sealed class FlexibleTimeConverter : JsonConverter<DateTimeOffset>
