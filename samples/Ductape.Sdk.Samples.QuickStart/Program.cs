@@ -1,72 +1,86 @@
-// The quick start: the product owner's seed example in C#.
-// With DUCTAPE_ACCESS_KEY set it creates the seed's session type on Ductape; without it, it builds and checks the
-// session type locally and shows what would be sent.
+// The quick start: the product owner's seed example, end to end.
+// With DUCTAPE_ACCESS_KEY set it talks to Ductape (DUCTAPE_BASE_URL, DUCTAPE_PRODUCT, DUCTAPE_ENV optional); otherwise it
+// starts the embedded local Ductape server on 127.0.0.1 and runs against that.
 using Ductape.Sdk;
 using Ductape.Sdk.Periods;
 using Ductape.Sdk.Products;
-using Ductape.Sdk.Selectors;
+using Ductape.Sdk.Testing;
+using Ductape.Sdk.Tokens;
 
 var accessKey = Environment.GetEnvironmentVariable("DUCTAPE_ACCESS_KEY");
-Console.WriteLine(string.IsNullOrEmpty(accessKey)
-    ? "Ductape quick start: no DUCTAPE_ACCESS_KEY set, so this run builds and checks the seed's session type locally."
-    : "Ductape quick start: talking to Ductape.");
+await using var localServer = string.IsNullOrEmpty(accessKey) ? await DuctapeLocalServer.StartAsync() : null;
+Console.WriteLine(localServer is null
+    ? "Ductape quick start: talking to Ductape."
+    : $"Ductape quick start: no DUCTAPE_ACCESS_KEY set, so this run uses the embedded local server at {localServer.BaseUrl}.");
 
-var details = new ProductSession
+var options = new DuctapeClientOptions
+{
+    AccessKey = accessKey ?? localServer!.AccessKey,
+    BaseUrl = localServer?.BaseUrl ?? new Uri(Environment.GetEnvironmentVariable("DUCTAPE_BASE_URL") is { Length: > 0 } url
+        ? url
+        : DuctapeClientOptions.DefaultBaseUrl.AbsoluteUri),
+    Product = Environment.GetEnvironmentVariable("DUCTAPE_PRODUCT") ?? "quickstart:demo",
+    Env = Environment.GetEnvironmentVariable("DUCTAPE_ENV") ?? "dev",
+};
+using var ductape = new DuctapeClient(options);
+var sessions = ductape.Products.Sessions;
+
+// 1. Create the seed's session type.
+var created = await sessions.CreateAsync(new ProductSession
 {
     Name = "Session Name",
     Tag = "session_name",
     Description = "Session Description Here",
-    // Sample values, not types: they show what a session holds (and is encrypted in the token).
     Schema = SessionJson.Parse("""
         {"userId":"191010192-19198829819","details":{"username":"ductape-user","email":"santos@ductape.app"}}
         """),
     Selector = "$Session{userId}",
     Expiry = 7,
     Period = TokenPeriod.Hours,
-};
+});
+Console.WriteLine($"1. Created session type '{created.Tag}': {created.Expiry} {created.Period.ToWireValue()}, selector {created.Selector}");
 
-var selector = SessionSelector.Parse(details.Selector);
-if (!selector.ResolvesToPrimitive(details.Schema, out var problem))
+// 2. Update its expiry to 14 days: only these two fields are sent.
+var updated = await sessions.UpdateAsync(new ProductSessionUpdate("session_name") { Expiry = 14, Period = TokenPeriod.Days });
+Console.WriteLine($"2. Updated expiry to {updated.Expiry} {updated.Period.ToWireValue()}");
+
+// 3. Fetch all, and one.
+var all = await sessions.FetchAllAsync();
+var one = await sessions.FetchAsync("session_name");
+Console.WriteLine($"3. The product has {all.Count} session type(s): {string.Join(", ", all.Select(s => s.Tag))}; fetched '{one.Tag}' ({one.Name})");
+
+// 4. Start a session for the seed's user.
+var tokens = await ductape.Sessions.StartAsync("session_name", SessionJson.Parse("""
+    {"userId":"191010192-19198829819","details":{"username":"ductape-user","email":"santos@ductape.app"}}
+    """));
+Console.WriteLine($"4. Started session {tokens.SessionId}, token expires {tokens.ExpiresAt:u}");
+
+// 5. Validate the token offline (no request), as an API would.
+if (localServer is not null)
 {
-    Console.Error.WriteLine($"The selector does not fit the schema: {problem}");
-    return 1;
+    var validator = new SessionTokenValidator(new SessionTokenValidationOptions { Keys = localServer.SessionKeys });
+    var result = validator.Validate(tokens.Token, "session_name");
+    Console.WriteLine(result.IsValid
+        ? $"5. Offline validation: valid; identifier {result.Session!.Identifier}, expires {result.Session.ExpiresAt:u}"
+        : $"5. Offline validation failed: {result.Failure}");
+}
+else
+{
+    Console.WriteLine("5. Offline validation needs your session key (DuctapeClientOptions.SessionKeys); skipped.");
 }
 
-selector.TryResolveIdentifier(details.Schema, out var sampleIdentifier);
-var now = DateTimeOffset.UtcNow;
-Console.WriteLine($"Session type '{details.Tag}' ({details.Name}): {details.Description}");
-Console.WriteLine($"  selector  {selector} -> segments [{string.Join(", ", selector.Segments)}], sample identifier {sampleIdentifier}");
-Console.WriteLine($"  lifetime  {details.Expiry} {details.Period.ToWireValue()}: a session started now ends {details.Period.AddTo(now, details.Expiry):u}");
-Console.WriteLine($"  updated   14 days: a session started now would end {TokenPeriod.Days.AddTo(now, 14):u}");
-
-var nested = SessionSelector.Parse("$Session{details}{username}");
-nested.TryResolveIdentifier(details.Schema, out var username);
-Console.WriteLine($"  nested    {nested} -> {username}");
-
-if (!string.IsNullOrEmpty(accessKey))
-{
-    var options = new DuctapeClientOptions
-    {
-        AccessKey = accessKey,
-        Product = Environment.GetEnvironmentVariable("DUCTAPE_PRODUCT"),
-        Env = Environment.GetEnvironmentVariable("DUCTAPE_ENV"),
-    };
-    if (Environment.GetEnvironmentVariable("DUCTAPE_BASE_URL") is { Length: > 0 } baseUrl)
-    {
-        options.BaseUrl = new Uri(baseUrl);
-    }
-
-    using var client = new DuctapeClient(options);
-    var created = await client.Products.Sessions.CreateAsync(details);
-    Console.WriteLine($"Created '{created.Tag}'.");
-    var updated = await client.Products.Sessions.UpdateAsync(
-        new ProductSessionUpdate("session_name") { Expiry = 14, Period = TokenPeriod.Days });
-    Console.WriteLine($"Updated expiry to {updated.Expiry} {updated.Period.ToWireValue()}.");
-    var all = await client.Products.Sessions.FetchAllAsync();
-    Console.WriteLine($"The product has {all.Count} session type(s): {string.Join(", ", all.Select(s => s.Tag))}.");
-    var one = await client.Products.Sessions.FetchAsync("session_name");
-    Console.WriteLine($"Fetched '{one.Tag}': {one.Expiry} {one.Period.ToWireValue()}, selector {one.Selector}.");
-}
+// 6. Verify it on the server, refresh, list, revoke, and look at the dashboard.
+var verification = await ductape.Sessions.VerifyAsync("session_name", tokens.Token);
+Console.WriteLine($"6. Server verification: valid={verification.Valid}");
+var refreshed = await ductape.Sessions.RefreshAsync("session_name", tokens.RefreshToken);
+Console.WriteLine($"7. Refreshed: new token expires {refreshed.ExpiresAt:u}; the old refresh token no longer works");
+var active = await ductape.Sessions.ListActiveAsync("session_name");
+Console.WriteLine($"8. Active sessions: {active.Total}");
+var revoked = await ductape.Sessions.RevokeAsync("session_name", sessionId: refreshed.SessionId);
+var afterRevoke = await ductape.Sessions.VerifyAsync("session_name", refreshed.Token);
+Console.WriteLine($"9. Revoked {revoked} session(s); the token now verifies as valid={afterRevoke.Valid}");
+var dashboard = await ductape.Sessions.FetchDashboardAsync("session_name");
+Console.WriteLine($"10. Dashboard: {dashboard.TotalUsers} user(s), {dashboard.TotalSessions} session(s), {dashboard.ActiveSessions} active");
 
 Console.WriteLine("Done.");
 return 0;

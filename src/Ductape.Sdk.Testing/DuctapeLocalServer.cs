@@ -1,0 +1,274 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Ductape.Sdk.Tokens;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Ductape.Sdk.Testing;
+
+/// <summary>
+/// A local Ductape server on 127.0.0.1 that implements the SDK proxy's sessions module in memory, for samples and for
+/// testing your code without a Ductape account. Thread-safe; dispose it to stop.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var server = await DuctapeLocalServer.StartAsync();
+/// using var client = server.CreateClient();
+/// </code>
+/// </example>
+public sealed class DuctapeLocalServer : IAsyncDisposable
+{
+    private const int MaxBodyBytes = 1024 * 1024;
+
+    private readonly WebApplication _app;
+    private readonly LocalSessions _sessions;
+    private readonly byte[] _accessKey;
+    private readonly ConcurrentDictionary<string, (byte[] BodyHash, int Status, byte[] Response)> _replays = new();
+    private readonly ConcurrentQueue<(HttpStatusCode Status, TimeSpan? RetryAfter)> _faults = new();
+    private long _requestCount;
+
+    private DuctapeLocalServer(WebApplication app, string accessKey, SessionKeyRing keys, TimeProvider time)
+    {
+        _app = app;
+        AccessKey = accessKey;
+        SessionKeys = keys;
+        _accessKey = Encoding.UTF8.GetBytes(accessKey);
+        _sessions = new LocalSessions(
+            new SessionTokenIssuer(keys, new SessionTokenIssuerOptions { TimeProvider = time }),
+            new SessionTokenValidator(new SessionTokenValidationOptions { Keys = keys, TimeProvider = time }),
+            time);
+    }
+
+    /// <summary>The server's root, to use as <see cref="DuctapeClientOptions.BaseUrl"/>.</summary>
+    public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>The access key clients must send.</summary>
+    public string AccessKey { get; }
+
+    /// <summary>The keys the server issues session tokens with, for offline validation in tests.</summary>
+    public SessionKeyRing SessionKeys { get; }
+
+    /// <summary>How many requests reached the proxy endpoint.</summary>
+    public long RequestCount => Interlocked.Read(ref _requestCount);
+
+    /// <summary>Starts a server.</summary>
+    /// <param name="options">The settings, or null for a free port and random keys.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running server.</returns>
+    public static async Task<DuctapeLocalServer> StartAsync(DuctapeLocalServerOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new DuctapeLocalServerOptions();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Limits.MaxRequestBodySize = MaxBodyBytes + 1);
+        builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
+        var app = builder.Build();
+        var accessKey = options.AccessKey ?? "ak_local_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        var keys = new SessionKeyRing(options.SessionKey ?? SessionKey.Generate("local-1"));
+        var server = new DuctapeLocalServer(app, accessKey, keys, options.TimeProvider);
+        app.MapPost("/proxy/v1/sdk-proxy/execute", server.HandleAsync);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetServiceOrNull<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.First()
+            ?? throw new InvalidOperationException("The local server did not report its address.");
+        server.BaseUrl = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        return server;
+    }
+
+    /// <summary>A client for this server.</summary>
+    /// <param name="product">The default product tag.</param>
+    /// <param name="env">The default environment.</param>
+    /// <param name="configure">Further settings, such as retries.</param>
+    /// <returns>The client; dispose it.</returns>
+    public DuctapeClient CreateClient(string product = "local:demo", string env = "dev", Action<DuctapeClientOptions>? configure = null)
+    {
+        var options = new DuctapeClientOptions { AccessKey = AccessKey, BaseUrl = BaseUrl, Product = product, Env = env };
+        configure?.Invoke(options);
+        return new DuctapeClient(options);
+    }
+
+    /// <summary>Makes the next <paramref name="count"/> requests fail with <paramref name="status"/> (for resilience tests).</summary>
+    /// <param name="count">How many requests.</param>
+    /// <param name="status">The status to answer with.</param>
+    /// <param name="retryAfter">A <c>Retry-After</c> to send, if any.</param>
+    public void FailNext(int count, HttpStatusCode status, TimeSpan? retryAfter = null)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _faults.Enqueue((status, retryAfter));
+        }
+    }
+
+    /// <summary>Stops the server.</summary>
+    /// <returns>A task that completes when it has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _requestCount);
+        var requestId = "req_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
+        var started = Stopwatch.GetTimestamp();
+        var response = context.Response;
+        response.Headers["x-request-id"] = requestId;
+        try
+        {
+            if (_faults.TryDequeue(out var fault))
+            {
+                if (fault.RetryAfter is { } wait)
+                {
+                    response.Headers.RetryAfter = ((long)wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                throw new LocalApiError(fault.Status, fault.Status == HttpStatusCode.TooManyRequests ? "RATE_LIMITED" : "UNAVAILABLE",
+                    "Injected fault.");
+            }
+
+            var key = context.Request.Headers["x-access-key"].ToString();
+            if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key), _accessKey))
+            {
+                throw new LocalApiError(HttpStatusCode.Unauthorized, "UNAUTHORIZED", "Missing or wrong access key.");
+            }
+
+            var body = await ReadBodyAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+            var idempotencyKey = context.Request.Headers["Idempotency-Key"].ToString();
+            var bodyHash = SHA256.HashData(body);
+            if (idempotencyKey.Length > 0 && _replays.TryGetValue(idempotencyKey, out var replay))
+            {
+                if (!CryptographicOperations.FixedTimeEquals(replay.BodyHash, bodyHash))
+                {
+                    throw new LocalApiError(HttpStatusCode.Conflict, "IDEMPOTENCY_KEY_REUSED",
+                        "This Idempotency-Key was used with a different request.");
+                }
+
+                await WriteAsync(response, replay.Status, replay.Response, context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+
+            Action<Utf8JsonWriter> result;
+            using (var document = Parse(body))
+            {
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object
+                    || !root.TryGetProperty("module", out var module) || module.ValueKind != JsonValueKind.String
+                    || !root.TryGetProperty("method", out var method) || method.ValueKind != JsonValueKind.String
+                    || !root.TryGetProperty("params", out var parameters) || parameters.ValueKind != JsonValueKind.Array)
+                {
+                    throw LocalApiError.Invalid("The body must be {\"module\":…,\"method\":…,\"params\":[…]}.");
+                }
+
+                if (module.GetString() != "sessions")
+                {
+                    throw LocalApiError.Invalid($"Unknown module '{module.GetString()}'.");
+                }
+
+                result = _sessions.Execute(method.GetString()!, parameters.Clone());
+            }
+
+            var bytes = Envelope(result, requestId, started);
+            if (idempotencyKey.Length > 0)
+            {
+                _replays.TryAdd(idempotencyKey, (bodyHash, StatusCodes.Status200OK, bytes));
+            }
+
+            await WriteAsync(response, StatusCodes.Status200OK, bytes, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (LocalApiError error)
+        {
+            await WriteAsync(response, (int)error.Status, Failure(error.Code, error.Message, requestId), context.RequestAborted)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await WriteAsync(response, 500, Failure("INTERNAL", "The local server failed: " + ex.GetType().Name, requestId),
+                context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBodyBytes)
+            {
+                throw new LocalApiError(HttpStatusCode.RequestEntityTooLarge, "VALIDATION_FAILED", "The body is larger than 1 MiB.");
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static JsonDocument Parse(byte[] body)
+    {
+        try
+        {
+            return JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            throw LocalApiError.Invalid("The body is not valid JSON.");
+        }
+    }
+
+    private static byte[] Envelope(Action<Utf8JsonWriter> result, string requestId, long started)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteBoolean("status", true);
+            w.WriteStartObject("data");
+            w.WritePropertyName("data");
+            result(w);
+            w.WriteNumber("execution_time_ms", (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            w.WriteString("request_id", requestId);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return stream.ToArray();
+    }
+
+    private static byte[] Failure(string code, string message, string requestId)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteBoolean("status", false);
+            w.WriteString("message", message);
+            w.WriteString("code", code);
+            w.WriteString("request_id", requestId);
+            w.WriteEndObject();
+        }
+
+        return stream.ToArray();
+    }
+
+    private static async Task WriteAsync(HttpResponse response, int status, byte[] body, CancellationToken cancellationToken)
+    {
+        response.StatusCode = status;
+        response.ContentType = "application/json";
+        await response.Body.WriteAsync(body, cancellationToken).ConfigureAwait(false);
+    }
+}
+
+internal static class ServiceProviderExtensions
+{
+    public static T? GetServiceOrNull<T>(this IServiceProvider services)
+        where T : class => services.GetService(typeof(T)) as T;
+}
