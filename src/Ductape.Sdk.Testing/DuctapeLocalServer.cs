@@ -33,6 +33,8 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
     private readonly byte[] _accessKey;
     private readonly ConcurrentDictionary<string, (byte[] BodyHash, int Status, byte[] Response)> _replays = new();
     private readonly ConcurrentQueue<(HttpStatusCode Status, TimeSpan? RetryAfter)> _faults = new();
+    private int _abortsAfterProcessing;
+    private long _latencyTicks;
     private long _requestCount;
 
     private DuctapeLocalServer(WebApplication app, string accessKey, SessionKeyRing keys, TimeProvider time)
@@ -106,6 +108,17 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Makes the next <paramref name="count"/> requests be processed, then have their connection aborted before the answer is
+    /// sent: the client sees a network failure although the server acted (what idempotency keys exist for).
+    /// </summary>
+    /// <param name="count">How many requests.</param>
+    public void AbortNextAfterProcessing(int count) => Interlocked.Add(ref _abortsAfterProcessing, count);
+
+    /// <summary>Delays every answer by <paramref name="latency"/> (zero turns it off).</summary>
+    /// <param name="latency">The added latency.</param>
+    public void SetLatency(TimeSpan latency) => Interlocked.Exchange(ref _latencyTicks, latency.Ticks);
+
     /// <summary>Stops the server.</summary>
     /// <returns>A task that completes when it has stopped.</returns>
     public async ValueTask DisposeAsync()
@@ -123,6 +136,11 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
         response.Headers["x-request-id"] = requestId;
         try
         {
+            if (Interlocked.Read(ref _latencyTicks) is > 0 and var latency)
+            {
+                await Task.Delay(TimeSpan.FromTicks(latency), context.RequestAborted).ConfigureAwait(false);
+            }
+
             if (_faults.TryDequeue(out var fault))
             {
                 if (fault.RetryAfter is { } wait)
@@ -180,6 +198,14 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
             {
                 _replays.TryAdd(idempotencyKey, (bodyHash, StatusCodes.Status200OK, bytes));
             }
+
+            if (Interlocked.Decrement(ref _abortsAfterProcessing) >= 0)
+            {
+                context.Abort();
+                return;
+            }
+
+            Interlocked.Increment(ref _abortsAfterProcessing);
 
             await WriteAsync(response, StatusCodes.Status200OK, bytes, context.RequestAborted).ConfigureAwait(false);
         }

@@ -92,6 +92,55 @@ public class LocalServerTests
     }
 
     [Test]
+    public async Task A_connection_aborted_after_a_create_is_retried_and_the_type_exists_once()
+    {
+        using var client = _server.CreateClient(configure: o => o.Retry.BaseDelay = TimeSpan.FromMilliseconds(10));
+        _server.AbortNextAfterProcessing(1);
+
+        var created = await client.Products.Sessions.CreateAsync(Seed());
+
+        Assert.That(created.Tag, Is.EqualTo("session_name"));
+        Assert.That(_server.RequestCount, Is.EqualTo(2), "the aborted attempt and its retry");
+        Assert.That(await client.Products.Sessions.FetchAllAsync(), Has.Count.EqualTo(1), "the retry was replayed, not applied twice");
+    }
+
+    [Test]
+    public void A_slow_server_hits_the_overall_timeout()
+    {
+        _server.SetLatency(TimeSpan.FromSeconds(5));
+        using var client = _server.CreateClient(configure: o =>
+        {
+            o.Timeout = TimeSpan.FromMilliseconds(300);
+            o.Retry.MaxRetries = 0;
+        });
+        var ex = Assert.ThrowsAsync<DuctapeTimeoutException>(() => client.Products.Sessions.FetchAllAsync());
+        Assert.That(ex!.Limit, Is.EqualTo(DuctapeTimeoutLimit.Overall));
+    }
+
+    [Test]
+    public async Task The_quick_start_runs_and_exits_0()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Ductape.Sdk.Samples.QuickStart.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", ["exec", dll])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment.Remove("DUCTAPE_ACCESS_KEY");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.That(process.ExitCode, Is.EqualTo(0), await errors);
+        var text = await output;
+        Assert.That(text, Does.StartWith("Ductape quick start: no DUCTAPE_ACCESS_KEY set, so this run uses the embedded local server"));
+        Assert.That(text, Does.Contain("5. Offline validation: valid; identifier 191010192-19198829819"));
+        Assert.That(text, Does.Contain("the token now verifies as valid=False"));
+        Assert.That(text.TrimEnd(), Does.EndWith("Done."));
+    }
+
+    [Test]
     public async Task A_wrong_access_key_is_401_and_never_retried()
     {
         using var client = _server.CreateClient(configure: o => o.AccessKey = "wrong");
