@@ -10,6 +10,8 @@ namespace Ductape.Sdk.Tests;
 [JsonSerializable(typeof(SeedSchema))]
 [JsonSerializable(typeof(JsonNode))]
 [JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(Ductape.Sdk.Products.ProductSession))]
+[JsonSerializable(typeof(Ductape.Sdk.Sessions.SessionTokens))]
 internal sealed partial class TestJson : JsonSerializerContext;
 
 internal sealed record SeedDetails(

@@ -4,9 +4,18 @@ using System.Text.Json.Serialization;
 
 namespace Ductape.Sdk.Json;
 
-/// <summary>Reads a time as an ISO-8601 string or as Unix milliseconds; writes ISO-8601 (CONTRACT §5).</summary>
-internal sealed class FlexibleTimeConverter : JsonConverter<DateTimeOffset>
+/// <summary>
+/// Reads a time as an ISO-8601 string or as Unix milliseconds; writes ISO-8601 in UTC. Public so your own source-generated
+/// <c>JsonSerializerContext</c> can include the SDK's models.
+/// </summary>
+public sealed class FlexibleTimeConverter : JsonConverter<DateTimeOffset>
 {
+    /// <summary>Reads a time.</summary>
+    /// <param name="reader">The reader, on a string or a number.</param>
+    /// <param name="typeToConvert">Always <see cref="DateTimeOffset"/>.</param>
+    /// <param name="options">The serializer options.</param>
+    /// <returns>The instant, in UTC.</returns>
+    /// <exception cref="JsonException">The value is neither.</exception>
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var milliseconds))
@@ -23,6 +32,10 @@ internal sealed class FlexibleTimeConverter : JsonConverter<DateTimeOffset>
         throw new JsonException("A time must be an ISO-8601 string or Unix milliseconds.");
     }
 
+    /// <summary>Writes the instant as ISO-8601 in UTC.</summary>
+    /// <param name="writer">The writer.</param>
+    /// <param name="value">The instant.</param>
+    /// <param name="options">The serializer options.</param>
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
         writer.WriteStringValue(value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
 }
