@@ -70,7 +70,8 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
         options ??= new DuctapeLocalServerOptions();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Limits.MaxRequestBodySize = MaxBodyBytes + 1);
+        // Kestrel's own cap sits above ours, so an oversized body gets our envelope (413) rather than Kestrel's exception.
+        builder.WebHost.UseKestrel(k => k.Limits.MaxRequestBodySize = MaxBodyBytes * 2);
         builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
         var app = builder.Build();
         var accessKey = options.AccessKey ?? "ak_local_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
@@ -213,6 +214,11 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
         {
             await WriteAsync(response, (int)error.Status, Failure(error.Code, error.Message, requestId), context.RequestAborted)
                 .ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            await WriteAsync(response, ex.StatusCode, Failure("VALIDATION_FAILED", "The request could not be read: " + ex.Message, requestId),
+                context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -185,6 +185,21 @@ public class LocalServerTests
     }
 
     [Test]
+    public async Task A_body_over_one_mebibyte_is_refused_with_an_envelope()
+    {
+        using var http = new HttpClient();
+        var huge = "{\"module\":\"sessions\",\"method\":\"list\",\"params\":[\"p\"],\"pad\":\"" + new string('x', 1024 * 1024) + "\"}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_server.BaseUrl, "proxy/v1/sdk-proxy/execute"))
+        {
+            Content = new StringContent(huge, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-access-key", _server.AccessKey);
+        using var response = await http.SendAsync(request);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("larger than 1 MiB"));
+    }
+
+    [Test]
     public async Task Two_hundred_concurrent_starts_make_two_hundred_valid_sessions()
     {
         using var client = _server.CreateClient();
