@@ -30,6 +30,10 @@ public sealed class SessionTokenValidator
     private readonly int _maxLength;
     private readonly SessionTokenEncryption _allowed;
 
+    // Per key, the last encoded header that passed every header check with it. Tokens of one key share one header, so
+    // most validations skip decoding and parsing it; a slot is replaced whole, so readers never see half an update.
+    private readonly string?[] _acceptedHeaders;
+
     /// <summary>Builds a validator.</summary>
     /// <param name="options">The settings; copied.</param>
     /// <exception cref="ArgumentException">No keys, a negative skew, a length limit below 64, or no encryption allowed.</exception>
@@ -58,6 +62,7 @@ public sealed class SessionTokenValidator
         }
 
         _pools = [.. _keys.Keys.Select(k => new AesGcmPool(k))];
+        _acceptedHeaders = new string?[_pools.Length];
         _issuer = Encoding.UTF8.GetBytes(options.Issuer);
         _skewSeconds = options.ClockSkew.TotalSeconds;
         _time = options.TimeProvider ?? TimeProvider.System;
@@ -105,37 +110,23 @@ public sealed class SessionTokenValidator
             return SessionTokenValidationResult.Fail(SessionTokenFailure.Malformed);
         }
 
-        Span<byte> header = stackalloc byte[Base64Url.DecodedLength(headerText.Length) is var n and > 0 ? n : 0];
-        if (header.IsEmpty || !Base64Url.TryDecode(headerText, header, out var headerLength))
-        {
-            return SessionTokenValidationResult.Fail(SessionTokenFailure.Malformed);
-        }
-
-        Span<char> kid = stackalloc char[SessionKey.MaxKeyIdLength];
-        var failure = ReadHeader(header[..headerLength], kid, out var kidLength, out var encryption);
-        if (failure != SessionTokenFailure.None)
-        {
-            return SessionTokenValidationResult.Fail(failure);
-        }
-
-        // dir: the key is agreed in advance, so the encrypted-key segment must be empty.
-        if (!jwe[parts[1]].IsEmpty)
-        {
-            return SessionTokenValidationResult.Fail(SessionTokenFailure.Malformed);
-        }
-
-        var keyIndex = _keys.IndexOf(kid[..kidLength]);
+        var keyIndex = AcceptedHeaderKey(headerText);
         if (keyIndex < 0)
         {
-            return SessionTokenValidationResult.Fail(SessionTokenFailure.UnknownKey);
+            var failure = CheckHeader(headerText, jwe[parts[1]].IsEmpty, out keyIndex);
+            if (failure != SessionTokenFailure.None)
+            {
+                return SessionTokenValidationResult.Fail(failure);
+            }
+
+            Volatile.Write(ref _acceptedHeaders[keyIndex], headerText.ToString());
+        }
+        else if (!jwe[parts[1]].IsEmpty)
+        {
+            return SessionTokenValidationResult.Fail(SessionTokenFailure.Malformed);
         }
 
         var pool = _pools[keyIndex];
-        if (pool.Key.Secret.Length != SessionTokenEncryptions.KeySize(encryption))
-        {
-            return SessionTokenValidationResult.Fail(SessionTokenFailure.UnsupportedAlgorithm);
-        }
-
         Span<byte> nonce = stackalloc byte[AesGcmPool.NonceSize];
         Span<byte> tag = stackalloc byte[AesGcmPool.TagSize];
         var ivText = jwe[parts[2]];
@@ -193,6 +184,53 @@ public sealed class SessionTokenValidator
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
+    }
+
+    private int AcceptedHeaderKey(ReadOnlySpan<char> headerText)
+    {
+        for (var i = 0; i < _acceptedHeaders.Length; i++)
+        {
+            if (Volatile.Read(ref _acceptedHeaders[i]) is { } accepted && headerText.SequenceEqual(accepted))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Decodes and checks the header (then the empty encrypted key); on success, the index of the key it names.</summary>
+    private SessionTokenFailure CheckHeader(ReadOnlySpan<char> headerText, bool encryptedKeyIsEmpty, out int keyIndex)
+    {
+        keyIndex = -1;
+        Span<byte> header = stackalloc byte[Base64Url.DecodedLength(headerText.Length) is var n and > 0 ? n : 0];
+        if (header.IsEmpty || !Base64Url.TryDecode(headerText, header, out var headerLength))
+        {
+            return SessionTokenFailure.Malformed;
+        }
+
+        Span<char> kid = stackalloc char[SessionKey.MaxKeyIdLength];
+        var failure = ReadHeader(header[..headerLength], kid, out var kidLength, out var encryption);
+        if (failure != SessionTokenFailure.None)
+        {
+            return failure;
+        }
+
+        // dir: the key is agreed in advance, so the encrypted-key segment must be empty.
+        if (!encryptedKeyIsEmpty)
+        {
+            return SessionTokenFailure.Malformed;
+        }
+
+        keyIndex = _keys.IndexOf(kid[..kidLength]);
+        if (keyIndex < 0)
+        {
+            return SessionTokenFailure.UnknownKey;
+        }
+
+        return _pools[keyIndex].Key.Secret.Length == SessionTokenEncryptions.KeySize(encryption)
+            ? SessionTokenFailure.None
+            : SessionTokenFailure.UnsupportedAlgorithm;
     }
 
     private SessionTokenFailure ReadHeader(ReadOnlySpan<byte> json, Span<char> kid, out int kidLength, out SessionTokenEncryption encryption)

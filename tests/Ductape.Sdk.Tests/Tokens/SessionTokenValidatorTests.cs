@@ -149,6 +149,19 @@ public class SessionTokenValidatorTests
     }
 
     [Test]
+    public void A_remembered_header_still_needs_an_empty_key_segment_and_other_headers_are_checked_afresh()
+    {
+        var good = _kit.Make();
+        Assert.That(_validator.Validate(good).IsValid, Is.True); // the header is now remembered
+        var parts = good.Split('.');
+        parts[1] = "AAAA";
+        AssertFails(string.Join('.', parts), SessionTokenFailure.Malformed);
+        AssertFails(TokenTestKit.Make("""{"alg":"dir","enc":"A256GCM","kid":"k9"}""", _kit.Claims()), SessionTokenFailure.UnknownKey);
+        Assert.That(_validator.Validate(TokenTestKit.Make("""{"kid":"k1","alg":"dir","enc":"A256GCM"}""", _kit.Claims())).IsValid, Is.True);
+        Assert.That(_validator.Validate(good).IsValid, Is.True);
+    }
+
+    [Test]
     public void An_iv_that_is_not_12_bytes_is_malformed() =>
         AssertFails(TokenTestKit.Make(TokenTestKit.Header, _kit.Claims(), ivSize: 16), SessionTokenFailure.Malformed);
 
