@@ -114,6 +114,7 @@ internal sealed record ActiveSessionListing
 }
 
 /// <summary>A user seen by a session type (Ductape's session users).</summary>
+/// <remarks>Not sealed on purpose: <see cref="SessionUserDetails"/> is a session user with their sessions.</remarks>
 public record SessionUser
 {
     /// <summary>Ductape's record id (<c>_id</c>).</summary>
