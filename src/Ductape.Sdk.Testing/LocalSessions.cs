@@ -410,7 +410,7 @@ internal sealed class LocalSessions(SessionTokenIssuer issuer, SessionTokenValid
 
     private static string NewRefreshToken(out byte[] hash)
     {
-        var token = "rt_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = "rt_" + Base64Url.Encode(RandomNumberGenerator.GetBytes(32));
         hash = Hash(token);
         return token;
     }

@@ -3,8 +3,6 @@ namespace Ductape.Sdk;
 /// <summary>Collects every input problem of one call, then throws them together before anything is sent.</summary>
 internal sealed class ValidationErrors
 {
-    public const int MaxTagLength = 128;
-
     private List<DuctapeValidationError>? _errors;
 
     public bool IsEmpty => _errors is null;
@@ -29,33 +27,12 @@ internal sealed class ValidationErrors
         return true;
     }
 
-    /// <summary>Session tags: 1–128 characters of A–Z, a–z, 0–9, '_' and '-', starting with a letter or digit.</summary>
+    /// <summary>Session tags: see <see cref="SessionTag"/>.</summary>
     public void RequireTag(string? value, string field)
     {
-        if (!RequireText(value, field))
+        if (RequireText(value, field) && SessionTag.Problem(value) is { } problem)
         {
-            return;
-        }
-
-        if (value!.Length > MaxTagLength)
-        {
-            Add(field, $"is {value.Length} characters long; the limit is {MaxTagLength}");
-            return;
-        }
-
-        if (!char.IsAsciiLetterOrDigit(value[0]))
-        {
-            Add(field, "must start with a letter or a digit");
-            return;
-        }
-
-        foreach (var c in value)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '-'))
-            {
-                Add(field, "may contain only letters, digits, '_' and '-'");
-                return;
-            }
+            Add(field, problem);
         }
     }
 

@@ -18,7 +18,6 @@ namespace Ductape.Sdk.Tokens;
 public sealed class SessionTokenValidator
 {
     private const int MaxHeaderChars = 1024;
-    private const int MaxTagLength = 128;
     private const int StackLimit = 1024;
     private const int MaxClaimsDepth = 32;
 
@@ -91,7 +90,7 @@ public sealed class SessionTokenValidator
         }
 
         var colon = token.IndexOf(':');
-        if (colon <= 0 || colon > MaxTagLength || !IsTag(token[..colon]))
+        if (colon <= 0 || SessionTag.Problem(token[..colon]) is not null)
         {
             return SessionTokenValidationResult.Fail(SessionTokenFailure.Malformed);
         }
@@ -498,22 +497,4 @@ public sealed class SessionTokenValidator
 
     private static DateTimeOffset ToInstant(double seconds) =>
         DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000));
-
-    internal static bool IsTag(ReadOnlySpan<char> tag)
-    {
-        if (tag.IsEmpty || tag.Length > MaxTagLength || !char.IsAsciiLetterOrDigit(tag[0]))
-        {
-            return false;
-        }
-
-        foreach (var c in tag)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '-'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }
