@@ -69,6 +69,7 @@ public sealed class SessionTokenValidator
         _allowed = options.AllowedEncryptions;
     }
 
+#pragma warning disable RS0026 // Both overloads ship together in the first release, as the contract names them.
     /// <summary>Validates a token.</summary>
     /// <param name="token">The token, <c>tag:JWE</c>. Null, empty or any garbage gives a failure result.</param>
     /// <param name="expectedTag">When given, the token must be of this session type.</param>
@@ -78,6 +79,7 @@ public sealed class SessionTokenValidator
 
     /// <inheritdoc cref="Validate(string?, string?)"/>
     public SessionTokenValidationResult Validate(ReadOnlySpan<char> token, string? expectedTag = null)
+#pragma warning restore RS0026
     {
         if (token.IsEmpty)
         {
