@@ -47,12 +47,17 @@ public class DuctapeClient : IDisposable
     }
 
     private DuctapeClient(HttpClient httpClient, DuctapeClientOptions options, bool owned)
+        : this(ValidHttpClient(httpClient), options)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
+        _ownedHttpClient = owned ? httpClient : null;
+    }
+
+    /// <summary>Builds a client that takes an <see cref="HttpClient"/> from <paramref name="httpClients"/> for every call (DI).</summary>
+    internal DuctapeClient(Func<HttpClient> httpClients, DuctapeClientOptions options)
+    {
         ArgumentNullException.ThrowIfNull(options);
         options.ThrowIfInvalid();
-        _ownedHttpClient = owned ? httpClient : null;
-        var transport = new DuctapeTransport(httpClient, options);
+        var transport = new DuctapeTransport(httpClients, options);
         var validator = options.SessionKeys is { } keys
             ? new SessionTokenValidator(new SessionTokenValidationOptions { Keys = keys, TimeProvider = options.TimeProvider })
             : null;
@@ -102,6 +107,12 @@ public class DuctapeClient : IDisposable
         {
             _ownedHttpClient?.Dispose();
         }
+    }
+
+    private static Func<HttpClient> ValidHttpClient(HttpClient httpClient)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        return () => httpClient;
     }
 
     private static HttpClient CreateOwnedHttpClient(DuctapeClientOptions options) =>

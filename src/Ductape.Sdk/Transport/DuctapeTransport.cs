@@ -14,14 +14,15 @@ internal sealed class DuctapeTransport
 {
     private const int BodyExcerptBytes = 1024;
 
-    private readonly HttpClient _http;
+    // A provider, not a client: under IHttpClientFactory each call takes a fresh HttpClient so pooled handlers can rotate.
+    private readonly Func<HttpClient> _http;
     private readonly string? _accessKey;
     private readonly Uri _endpoint;
     private readonly string? _product;
     private readonly string? _env;
     private readonly TimeProvider _time;
 
-    public DuctapeTransport(HttpClient http, DuctapeClientOptions options)
+    public DuctapeTransport(Func<HttpClient> http, DuctapeClientOptions options)
     {
         _http = http;
         _accessKey = string.IsNullOrWhiteSpace(options.AccessKey) ? null : options.AccessKey;
@@ -67,7 +68,7 @@ internal sealed class DuctapeTransport
         ProxyCall call, JsonTypeInfo<T>? resultType, CancellationToken cancellationToken)
     {
         using var request = BuildRequest(call);
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken)
+        using var response = await _http().SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken)
             .ConfigureAwait(false);
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         var status = response.StatusCode;

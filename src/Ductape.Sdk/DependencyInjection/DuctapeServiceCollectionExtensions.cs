@@ -1,0 +1,97 @@
+using Ductape.Sdk;
+using Ductape.Sdk.Tokens;
+using Ductape.Sdk.Transport;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Ductape.Sdk in a host's service collection.</summary>
+public static class DuctapeServiceCollectionExtensions
+{
+    private const string HttpClientPrefix = "Ductape.Sdk";
+
+    /// <summary>
+    /// Registers <see cref="DuctapeClient"/> as a singleton on a named <see cref="HttpClient"/> from
+    /// <see cref="IHttpClientFactory"/> with the SDK's retry and timeout handler, validates the options at start-up, and
+    /// registers <see cref="SessionTokenValidator"/> for the configured <see cref="DuctapeClientOptions.SessionKeys"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The HTTP client builder, to add your own handlers.</returns>
+    public static IHttpClientBuilder AddDuctape(this IServiceCollection services, Action<DuctapeClientOptions> configure) =>
+        AddDuctape(services, Options.Options.DefaultName, configure);
+
+    /// <summary>
+    /// Registers a named Ductape client (for several products or accounts): resolve it as a keyed service with
+    /// <c>[FromKeyedServices("name")] DuctapeClient client</c>. Otherwise like <see cref="AddDuctape(IServiceCollection, Action{DuctapeClientOptions})"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="name">The registration's name and service key.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The HTTP client builder, to add your own handlers.</returns>
+    public static IHttpClientBuilder AddDuctape(this IServiceCollection services, string name, Action<DuctapeClientOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(configure);
+
+        services.AddOptions<DuctapeClientOptions>(name).Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DuctapeClientOptions>, DuctapeClientOptionsValidator>());
+
+        var httpClientName = name.Length == 0 ? HttpClientPrefix : $"{HttpClientPrefix}:{name}";
+        var builder = services.AddHttpClient(httpClientName)
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler(sp => new DuctapeResilienceHandler(Resolve(sp, name)));
+
+        object? key = name.Length == 0 ? null : name;
+        Func<IServiceProvider, DuctapeClient> client = sp =>
+        {
+            var factory = sp.GetRequiredService<IHttpClientFactory>();
+            return new DuctapeClient(() => factory.CreateClient(httpClientName), Resolve(sp, name));
+        };
+        Func<IServiceProvider, SessionTokenValidator> validator = sp =>
+        {
+            var options = Resolve(sp, name);
+            return new SessionTokenValidator(new SessionTokenValidationOptions
+            {
+                Keys = options.SessionKeys ?? throw new InvalidOperationException(
+                    "SessionTokenValidator needs DuctapeClientOptions.SessionKeys: set them in AddDuctape(...)."),
+                TimeProvider = options.TimeProvider,
+            });
+        };
+
+        if (key is null)
+        {
+            services.TryAddSingleton(client);
+            services.TryAddSingleton(validator);
+        }
+        else
+        {
+            services.TryAddKeyedSingleton(key, (sp, _) => client(sp));
+            services.TryAddKeyedSingleton(key, (sp, _) => validator(sp));
+        }
+
+        return builder;
+    }
+
+    private static DuctapeClientOptions Resolve(IServiceProvider services, string name)
+    {
+        var options = services.GetRequiredService<IOptionsMonitor<DuctapeClientOptions>>().Get(name);
+        options.LoggerFactory ??= services.GetService<ILoggerFactory>();
+        return options;
+    }
+
+    private sealed class DuctapeClientOptionsValidator : IValidateOptions<DuctapeClientOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, DuctapeClientOptions options)
+        {
+            var problems = options.Validate();
+            return problems.Count == 0
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail($"Ductape client options{(string.IsNullOrEmpty(name) ? "" : $" '{name}'")} are invalid: " +
+                    string.Join(" ", problems));
+        }
+    }
+}

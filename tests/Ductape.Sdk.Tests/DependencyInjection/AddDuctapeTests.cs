@@ -1,0 +1,99 @@
+using System.Net;
+using Ductape.Sdk.Tests.Tokens;
+using Ductape.Sdk.Tokens;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Ductape.Sdk.Tests.DependencyInjection;
+
+public class AddDuctapeTests
+{
+    private ProxyMock _mock = null!;
+
+    [SetUp]
+    public void SetUp() => _mock = new ProxyMock();
+
+    [TearDown]
+    public void TearDown() => _mock.Dispose();
+
+    private ServiceProvider Build(Action<IServiceCollection> register)
+    {
+        var services = new ServiceCollection();
+        register(services);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    [Test]
+    public async Task The_client_is_a_singleton_on_the_factory_client_with_the_sdk_handler_in_the_chain()
+    {
+        _mock.ThenStatus(HttpStatusCode.ServiceUnavailable, ProxyMock.Failure("UNAVAILABLE", "busy")).ThenData("[]");
+        await using var provider = Build(s => s
+            .AddDuctape(o =>
+            {
+                o.AccessKey = ProxyMock.AccessKey;
+                o.BaseUrl = new Uri(ProxyMock.BaseUrl);
+                o.Product = ProxyMock.Product;
+                o.Env = ProxyMock.Env;
+                o.Retry.BaseDelay = TimeSpan.Zero;
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => _mock.Network));
+
+        var client = provider.GetRequiredService<DuctapeClient>();
+        Assert.That(provider.GetRequiredService<DuctapeClient>(), Is.SameAs(client));
+
+        Assert.That(await client.Products.Sessions.FetchAllAsync(), Is.Empty);
+        Assert.That(_mock.Requests, Has.Count.EqualTo(2), "the 503 was retried by the SDK's handler");
+        Assert.That(_mock.Requests[1].Header("x-access-key"), Is.EqualTo(ProxyMock.AccessKey));
+        Assert.That(_mock.Requests[1].Uri, Is.EqualTo(new Uri(ProxyMock.Endpoint)));
+    }
+
+    [Test]
+    public void Invalid_options_fail_with_one_message_listing_every_problem()
+    {
+        using var provider = Build(s => s.AddDuctape(o => o.BaseUrl = new Uri("/relative", UriKind.Relative)));
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<DuctapeClient>());
+        Assert.That(ex!.Message, Does.Contain("DuctapeClientOptions.AccessKey is required")
+            .And.Contain("DuctapeClientOptions.BaseUrl must be an absolute http or https URL"));
+    }
+
+    [Test]
+    public void Options_are_validated_at_start_up()
+    {
+        using var provider = Build(s => s.AddDuctape(o => o.Retry.MaxRetries = -1));
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        Assert.That(ex!.Message, Does.Contain("Retry.MaxRetries must be between 0 and 10"));
+    }
+
+    [Test]
+    public async Task Keyed_registrations_serve_several_products()
+    {
+        _mock.ThenData("[]");
+        await using var provider = Build(s =>
+        {
+            s.AddDuctape("shop", o => { o.AccessKey = "k1"; o.BaseUrl = new Uri(ProxyMock.BaseUrl); o.Product = "acme:shop"; })
+                .ConfigurePrimaryHttpMessageHandler(() => _mock.Network);
+            s.AddDuctape("blog", o => { o.AccessKey = "k2"; o.BaseUrl = new Uri(ProxyMock.BaseUrl); o.Product = "acme:blog"; })
+                .ConfigurePrimaryHttpMessageHandler(() => _mock.Network);
+        });
+
+        await provider.GetRequiredKeyedService<DuctapeClient>("shop").Products.Sessions.FetchAllAsync();
+        await provider.GetRequiredKeyedService<DuctapeClient>("blog").Products.Sessions.FetchAllAsync();
+
+        Assert.That(_mock.Requests.Select(r => (r.Params[0].GetString(), r.Header("x-access-key"))),
+            Is.EqualTo(new[] { ("acme:shop", "k1"), ("acme:blog", "k2") }));
+        Assert.That(provider.GetService<DuctapeClient>(), Is.Null, "no unnamed client was registered");
+    }
+
+    [Test]
+    public void The_token_validator_is_registered_for_configured_session_keys()
+    {
+        var kit = new TokenTestKit();
+        using var provider = Build(s => s.AddDuctape(o => { o.AccessKey = "k"; o.SessionKeys = kit.Ring; o.TimeProvider = kit.Time; }));
+        var validator = provider.GetRequiredService<SessionTokenValidator>();
+        Assert.That(validator.Validate(kit.Make()).IsValid, Is.True);
+
+        using var withoutKeys = Build(s => s.AddDuctape(o => o.AccessKey = "k"));
+        var ex = Assert.Throws<InvalidOperationException>(() => withoutKeys.GetRequiredService<SessionTokenValidator>());
+        Assert.That(ex!.Message, Does.Contain("DuctapeClientOptions.SessionKeys"));
+    }
+}
