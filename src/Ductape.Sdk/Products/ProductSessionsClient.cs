@@ -51,7 +51,7 @@ public class ProductSessionsClient
             {
                 writer.WriteStringValue(product);
                 JsonSerializer.Serialize(writer, session, Json.ProductSession);
-            }, options),
+            }, options, product, session.Tag),
             Json.ProductSession,
             cancellationToken);
     }
@@ -80,7 +80,7 @@ public class ProductSessionsClient
                 writer.WriteStringValue(product);
                 writer.WriteStringValue(update.Tag);
                 JsonSerializer.Serialize(writer, update, Json.ProductSessionUpdate);
-            }, options),
+            }, options, product, update.Tag),
             Json.ProductSession,
             cancellationToken);
     }
@@ -113,7 +113,7 @@ public class ProductSessionsClient
     {
         var product = Transport.ResolveProduct(options);
         return await Transport.SendAsync(
-            new ProxyCall(Module, "list", ChangesState: false, writer => writer.WriteStringValue(product), options),
+            new ProxyCall(Module, "list", ChangesState: false, writer => writer.WriteStringValue(product), options, product),
             Json.ListProductSession,
             cancellationToken).ConfigureAwait(false);
     }
@@ -140,6 +140,6 @@ public class ProductSessionsClient
         {
             writer.WriteStringValue(product);
             writer.WriteStringValue(tag);
-        }, options);
+        }, options, product, tag);
     }
 }

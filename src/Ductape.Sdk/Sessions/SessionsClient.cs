@@ -349,7 +349,7 @@ public class SessionsClient
             w.WriteString("tag"u8, tag);
             writeFields(w);
             w.WriteEndObject();
-        }, options), resultType, cancellationToken);
+        }, options, product, tag), resultType, cancellationToken);
     }
 
     private Task<T> SendAnalytics<T>(
@@ -370,7 +370,7 @@ public class SessionsClient
 
             writeFields(w);
             w.WriteEndObject();
-        }, options), resultType, cancellationToken);
+        }, options, product, session), resultType, cancellationToken);
     }
 
     private static async IAsyncEnumerable<T> Walk<T>(

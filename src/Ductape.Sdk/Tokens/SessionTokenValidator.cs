@@ -81,6 +81,17 @@ public sealed class SessionTokenValidator
     public SessionTokenValidationResult Validate(ReadOnlySpan<char> token, string? expectedTag = null)
 #pragma warning restore RS0026
     {
+        var result = ValidateCore(token, expectedTag);
+        if (DuctapeTelemetry.TokenValidations.Enabled)
+        {
+            DuctapeTelemetry.TokenValidations.Add(1, new KeyValuePair<string, object?>("ductape.token.outcome", result.Failure.ToString()));
+        }
+
+        return result;
+    }
+
+    private SessionTokenValidationResult ValidateCore(ReadOnlySpan<char> token, string? expectedTag)
+    {
         if (token.IsEmpty)
         {
             return SessionTokenValidationResult.Fail(SessionTokenFailure.Malformed);

@@ -14,6 +14,9 @@ internal static class DuctapeHttp
     /// <summary>The proxy method of a request, for logs (never parameters).</summary>
     public static readonly HttpRequestOptionsKey<string> MethodOption = new("Ductape.Method");
 
+    /// <summary>How many attempts the resilience handler made, for traces.</summary>
+    public static readonly HttpRequestOptionsKey<int> AttemptsOption = new("Ductape.Attempts");
+
     /// <summary>A per-call overall timeout that replaces the client's.</summary>
     public static readonly HttpRequestOptionsKey<TimeSpan> TimeoutOption = new("Ductape.Timeout");
 

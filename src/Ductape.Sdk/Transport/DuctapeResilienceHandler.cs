@@ -92,6 +92,7 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
         }
         finally
         {
+            request.Options.Set(DuctapeHttp.AttemptsOption, context.Properties.GetValue(AttemptsKey, 1));
             ResilienceContextPool.Shared.Return(context);
         }
     }
@@ -125,6 +126,9 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
                 DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(DelayBefore(args.AttemptNumber, args.Outcome)),
                 OnRetry = args =>
                 {
+                    var retried = args.Context.Properties.GetValue(RequestKey, null!);
+                    DuctapeTelemetry.Retries.Add(1, new KeyValuePair<string, object?>("ductape.method",
+                        retried.Options.TryGetValue(DuctapeHttp.MethodOption, out var name) ? name : "unknown"));
                     LogRetry(
                         args.Context.Properties.GetValue(RequestKey, null!),
                         args.AttemptNumber + 1,

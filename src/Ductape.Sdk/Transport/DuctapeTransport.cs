@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -68,9 +69,46 @@ internal sealed class DuctapeTransport
         ProxyCall call, JsonTypeInfo<T>? resultType, CancellationToken cancellationToken)
     {
         using var request = BuildRequest(call);
-        using var response = await _http().SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken)
-            .ConfigureAwait(false);
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        using var activity = DuctapeTelemetry.Source.StartActivity($"ductape {call.Module}.{call.Method}", ActivityKind.Client);
+        activity?.SetTag("ductape.method", call.Method);
+        activity?.SetTag("ductape.product", call.Product);
+        activity?.SetTag("ductape.session_tag", call.SessionTag);
+        var started = Stopwatch.GetTimestamp();
+        int? statusCode = null;
+        try
+        {
+            using var response = await _http().SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken)
+                .ConfigureAwait(false);
+            statusCode = (int)response.StatusCode;
+            activity?.SetTag("http.response.status_code", statusCode);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            var result = Read(call, response, body, resultType);
+            activity?.SetStatus(ActivityStatusCode.Ok);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            activity?.SetTag("error.type", ex is DuctapeApiException api ? api.Code ?? ex.GetType().Name : ex.GetType().Name);
+            throw;
+        }
+        finally
+        {
+            if (request.Options.TryGetValue(DuctapeHttp.AttemptsOption, out var attempts))
+            {
+                activity?.SetTag("ductape.retries", attempts - 1);
+            }
+
+            DuctapeTelemetry.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>("ductape.method", call.Method),
+                new KeyValuePair<string, object?>("ductape.product", call.Product),
+                new KeyValuePair<string, object?>("http.response.status_code", statusCode));
+        }
+    }
+
+    private (ProxyEnvelope<T> Envelope, HttpStatusCode Status, byte[] Body) Read<T>(
+        ProxyCall call, HttpResponseMessage response, byte[] body, JsonTypeInfo<T>? resultType)
+    {
         var status = response.StatusCode;
 
         ProxyEnvelope<T> envelope;

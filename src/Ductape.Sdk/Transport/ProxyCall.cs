@@ -8,9 +8,13 @@ namespace Ductape.Sdk.Transport;
 /// <param name="ChangesState">Whether the call changes state, so it carries an <c>Idempotency-Key</c>.</param>
 /// <param name="WriteParams">Writes the positional parameters, in order, inside the <c>params</c> array.</param>
 /// <param name="Options">The caller's per-call options, if any.</param>
+/// <param name="Product">The product, for traces only.</param>
+/// <param name="SessionTag">The session tag, for traces only.</param>
 internal readonly record struct ProxyCall(
     string Module,
     string Method,
     bool ChangesState,
     Action<Utf8JsonWriter> WriteParams,
-    DuctapeRequestOptions? Options);
+    DuctapeRequestOptions? Options,
+    string? Product = null,
+    string? SessionTag = null);

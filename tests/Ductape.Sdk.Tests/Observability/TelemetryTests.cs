@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Net;
+using Ductape.Sdk.Tests.Tokens;
+using Ductape.Sdk.Tests.Transport;
+
+namespace Ductape.Sdk.Tests.Observability;
+
+/// <summary>Spans and metrics named Ductape.Sdk: what they carry, and what they never carry.</summary>
+[NonParallelizable]
+public class TelemetryTests
+{
+    private readonly List<Activity> _activities = [];
+    private readonly List<(string Instrument, double Value, Dictionary<string, object?> Tags)> _measurements = [];
+    private ActivityListener _activityListener = null!;
+    private MeterListener _meterListener = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _activityListener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Ductape.Sdk",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => { lock (_activities) { _activities.Add(activity); } },
+        };
+        ActivitySource.AddActivityListener(_activityListener);
+
+        _meterListener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "Ductape.Sdk")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        _meterListener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(i.Name, v, tags));
+        _meterListener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(i.Name, v, tags));
+        _meterListener.Start();
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _activityListener.Dispose();
+        _meterListener.Dispose();
+    }
+
+    private void Record(string name, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var copy = new Dictionary<string, object?>();
+        foreach (var tag in tags)
+        {
+            copy[tag.Key] = tag.Value;
+        }
+
+        lock (_measurements)
+        {
+            _measurements.Add((name, value, copy));
+        }
+    }
+
+    [Test]
+    public async Task A_call_makes_one_client_span_with_method_product_tag_status_and_retries()
+    {
+        using var mock = new ProxyMock();
+        mock.ThenStatus(HttpStatusCode.ServiceUnavailable, ProxyMock.Failure("UNAVAILABLE", "busy"))
+            .ThenData("""{"tag":"session_name","name":"n","description":"d","expiry":1,"period":"hours","selector":"$Session{a}","schema":{"a":"1"}}""");
+        var product = "telemetry:" + Guid.NewGuid().ToString("N"); // other tests' calls may still be finishing
+        using var client = mock.Client(o => o.Product = product);
+
+        await mock.Drive(client.Products.Sessions.FetchAsync("session_name"));
+
+        var span = _activities.Single(a => (string?)a.GetTagItem("ductape.product") == product);
+        Assert.That(span.Kind, Is.EqualTo(ActivityKind.Client));
+        Assert.That(span.Status, Is.EqualTo(ActivityStatusCode.Ok));
+        Assert.That(span.GetTagItem("ductape.method"), Is.EqualTo("fetch"));
+        Assert.That(span.OperationName, Is.EqualTo("ductape sessions.fetch"));
+        Assert.That(span.GetTagItem("ductape.session_tag"), Is.EqualTo("session_name"));
+        Assert.That(span.GetTagItem("http.response.status_code"), Is.EqualTo(200));
+        Assert.That(span.GetTagItem("ductape.retries"), Is.EqualTo(1));
+        Assert.That(string.Join(" ", span.TagObjects.Select(t => t.Value)), Does.Not.Contain(ProxyMock.AccessKey));
+
+        Assert.That(_measurements.Count(m => m.Instrument == "ductape.client.retries" && (string?)m.Tags["ductape.method"] == "fetch"),
+            Is.GreaterThanOrEqualTo(1)); // the counter has no product tag, so another test's retry could be counted too
+        var duration = _measurements.Single(m => m.Instrument == "ductape.client.request.duration" && (string?)m.Tags["ductape.product"] == product);
+        Assert.That(duration.Tags["ductape.method"], Is.EqualTo("fetch"));
+        Assert.That(duration.Tags["http.response.status_code"], Is.EqualTo(200));
+    }
+
+    [Test]
+    public void A_failed_call_marks_its_span_with_the_error_code()
+    {
+        using var mock = new ProxyMock();
+        mock.ThenStatus(HttpStatusCode.NotFound, ProxyMock.Failure("SESSION_NOT_FOUND", "nope"));
+        var product = "telemetry:" + Guid.NewGuid().ToString("N"); // other tests' calls may still be finishing
+        using var client = mock.Client(o => o.Product = product);
+
+        Assert.ThrowsAsync<DuctapeApiException>(() => client.Products.Sessions.FetchAsync("session_name"));
+
+        var span = _activities.Single(a => (string?)a.GetTagItem("ductape.product") == product);
+        Assert.That(span.Status, Is.EqualTo(ActivityStatusCode.Error));
+        Assert.That(span.GetTagItem("error.type"), Is.EqualTo("SESSION_NOT_FOUND"));
+        Assert.That(span.GetTagItem("http.response.status_code"), Is.EqualTo(404));
+    }
+
+    [Test]
+    public void Token_validations_are_counted_by_outcome_without_the_token()
+    {
+        var kit = new TokenTestKit();
+        var validator = kit.Validator();
+        var token = kit.Make();
+
+        validator.Validate(token);
+        validator.Validate(token[..^4]);
+        validator.Validate("garbage");
+
+        var outcomes = _measurements.Where(m => m.Instrument == "ductape.tokens.validations")
+            .Select(m => (string?)m.Tags["ductape.token.outcome"]).ToList();
+        Assert.That(outcomes, Is.EqualTo(new[] { "None", "Malformed", "Malformed" }).Or.EqualTo(new[] { "None", "DecryptionFailed", "Malformed" }));
+        Assert.That(_measurements.SelectMany(m => m.Tags.Values).OfType<string>(), Has.None.Contains(token[..20]));
+    }
+}
