@@ -52,11 +52,14 @@ public sealed class DuctapeClientOptions
     /// <summary>Where the client logs retries (category <c>Ductape.Sdk</c>). Default: no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
+    /// <summary>Values a configuration section held that could not be read (set by <c>AddDuctape(IConfiguration)</c>).</summary>
+    internal IReadOnlyList<string>? ConfigurationProblems { get; set; }
+
     /// <summary>Lists every problem with these settings; empty when they are usable.</summary>
     /// <returns>One message per problem, each naming the setting.</returns>
     public IReadOnlyList<string> Validate()
     {
-        var problems = new List<string>();
+        var problems = new List<string>(ConfigurationProblems ?? []);
         if (string.IsNullOrWhiteSpace(AccessKey) && string.IsNullOrWhiteSpace(PublishableKey))
         {
             problems.Add("DuctapeClientOptions.AccessKey is required: set it to your Ductape workspace access key.");

@@ -24,6 +24,21 @@ public static class DuctapeServiceCollectionExtensions
         AddDuctape(services, Options.Options.DefaultName, configure);
 
     /// <summary>
+    /// Like <see cref="AddDuctape(IServiceCollection, Action{DuctapeClientOptions})"/>, with the options read from a
+    /// configuration section (by convention <c>Ductape</c>): <c>AccessKey</c>, <c>PublishableKey</c>, <c>BaseUrl</c>,
+    /// <c>Product</c>, <c>Env</c>, <c>Timeout</c>, <c>Retry:*</c>, and <c>SessionKeys</c> as <c>kid:base64url</c> strings.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="section">The configuration section, such as <c>builder.Configuration.GetSection("Ductape")</c>.</param>
+    /// <returns>The HTTP client builder, to add your own handlers.</returns>
+    /// <remarks>Adjust further with <c>services.PostConfigure&lt;DuctapeClientOptions&gt;(…)</c>.</remarks>
+    public static IHttpClientBuilder AddDuctape(this IServiceCollection services, Configuration.IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        return AddDuctape(services, Options.Options.DefaultName, options => DuctapeConfiguration.Apply(section, options));
+    }
+
+    /// <summary>
     /// Registers a named Ductape client (for several products or accounts): resolve it as a keyed service with
     /// <c>[FromKeyedServices("name")] DuctapeClient client</c>. Otherwise like <see cref="AddDuctape(IServiceCollection, Action{DuctapeClientOptions})"/>.
     /// </summary>

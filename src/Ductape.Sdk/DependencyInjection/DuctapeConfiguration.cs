@@ -1,0 +1,103 @@
+using System.Globalization;
+using Ductape.Sdk;
+using Ductape.Sdk.Tokens;
+using Microsoft.Extensions.Configuration;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>
+/// Reads <see cref="DuctapeClientOptions"/> from a configuration section (by convention <c>Ductape</c>) by hand: every key is
+/// named here, so there is no reflection and the package stays trimming- and AOT-clean. Unreadable values are reported by
+/// the start-up validation, each naming its key.
+/// </summary>
+internal static class DuctapeConfiguration
+{
+    public static void Apply(IConfiguration section, DuctapeClientOptions options)
+    {
+        var problems = new List<string>();
+        var path = section is IConfigurationSection s ? s.Path : "Ductape";
+
+        Text(section, "AccessKey", v => options.AccessKey = v);
+        Text(section, "PublishableKey", v => options.PublishableKey = v);
+        Text(section, "Product", v => options.Product = v);
+        Text(section, "Env", v => options.Env = v);
+        Text(section, "BaseUrl", v =>
+        {
+            if (Uri.TryCreate(v, UriKind.Absolute, out var url))
+            {
+                options.BaseUrl = url;
+            }
+            else
+            {
+                problems.Add($"{path}:BaseUrl is not an absolute URL.");
+            }
+        });
+        Time(section, "Timeout", path, problems, v => options.Timeout = v);
+
+        var retry = section.GetSection("Retry");
+        Text(retry, "MaxRetries", v =>
+        {
+            if (int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
+            {
+                options.Retry.MaxRetries = n;
+            }
+            else
+            {
+                problems.Add($"{path}:Retry:MaxRetries is not a whole number.");
+            }
+        });
+        Time(retry, "BaseDelay", path + ":Retry", problems, v => options.Retry.BaseDelay = v);
+        Time(retry, "MaxDelay", path + ":Retry", problems, v => options.Retry.MaxDelay = v);
+        Time(retry, "MaxRetryAfter", path + ":Retry", problems, v => options.Retry.MaxRetryAfter = v);
+        Time(retry, "AttemptTimeout", path + ":Retry", problems, v => options.Retry.AttemptTimeout = v);
+
+        var keys = new List<SessionKey>();
+        foreach (var child in section.GetSection("SessionKeys").GetChildren())
+        {
+            // Never echo the value: it is a secret.
+            if (SessionKey.TryParse(child.Value, out var key))
+            {
+                keys.Add(key);
+            }
+            else
+            {
+                problems.Add($"{child.Path} is not a session key ('<kid>:<base64url secret>' of 16, 24 or 32 bytes).");
+            }
+        }
+
+        if (keys.Count > 0)
+        {
+            try
+            {
+                options.SessionKeys = new SessionKeyRing(keys[0], [.. keys.Skip(1)]);
+            }
+            catch (ArgumentException ex)
+            {
+                problems.Add($"{path}:SessionKeys: {ex.Message}");
+            }
+        }
+
+        options.ConfigurationProblems = problems.Count == 0 ? null : problems;
+    }
+
+    private static void Text(IConfiguration section, string key, Action<string> apply)
+    {
+        if (section[key] is { Length: > 0 } value)
+        {
+            apply(value);
+        }
+    }
+
+    private static void Time(IConfiguration section, string key, string path, List<string> problems, Action<TimeSpan> apply) =>
+        Text(section, key, v =>
+        {
+            if (TimeSpan.TryParse(v, CultureInfo.InvariantCulture, out var time))
+            {
+                apply(time);
+            }
+            else
+            {
+                problems.Add($"{path}:{key} is not a time span such as 00:00:30.");
+            }
+        });
+}
