@@ -1,4 +1,5 @@
-// A consumer of the packed Ductape.Sdk: creates the seed's session type on the local server and validates a token.
+// The smoke program: creates the seed's session type on the local server and validates a token. Built twice by .ci/run:
+// from the packed packages (this folder, copied out of the repository) and with native AOT (tests/Ductape.Sdk.AotSmoke).
 using Ductape.Sdk;
 using Ductape.Sdk.Periods;
 using Ductape.Sdk.Products;
@@ -21,9 +22,9 @@ var tokens = await client.Sessions.StartAsync("session_name", SessionJson.Parse(
 var result = new SessionTokenValidator(new SessionTokenValidationOptions { Keys = server.SessionKeys }).Validate(tokens.Token, "session_name");
 if (!result.IsValid || result.Session!.Identifier != "191010192-19198829819")
 {
-    Console.Error.WriteLine($"Consumer check failed: {result}");
+    Console.Error.WriteLine($"Smoke check failed: {result}");
     return 1;
 }
 
-Console.WriteLine($"Consumer OK: created '{created.Tag}', token valid for {result.Session.Identifier}.");
+Console.WriteLine($"Smoke OK: created '{created.Tag}', token valid for {result.Session.Identifier}.");
 return 0;
