@@ -1,7 +1,7 @@
 using Ductape.Sdk.Products;
 using Ductape.Sdk.Sessions;
 using Ductape.Sdk.Tokens;
-using Ductape.Sdk.Transport;
+using Ductape.Sdk.Proxy;
 
 namespace Ductape.Sdk;
 
@@ -57,7 +57,7 @@ public class DuctapeClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.ThrowIfInvalid();
-        var transport = new DuctapeTransport(httpClients, options);
+        var transport = new ProxySender(httpClients, options);
         var validator = options.SessionKeys is { } keys
             ? new SessionTokenValidator(new SessionTokenValidationOptions { Keys = keys, TimeProvider = options.TimeProvider })
             : null;
@@ -78,7 +78,9 @@ public class DuctapeClient : IDisposable
     /// </summary>
     /// <param name="options">The settings whose <see cref="DuctapeClientOptions.Retry"/>, <see cref="DuctapeClientOptions.Timeout"/>,
     /// clock and logger the handler uses.</param>
-    /// <param name="innerHandler">The handler that sends over the network; a new <see cref="SocketsHttpHandler"/> when null.</param>
+    /// <param name="innerHandler">The handler that sends over the network; when null, a new <see cref="SocketsHttpHandler"/>
+    /// that never follows redirects. A handler you pass should not follow them either (<c>AllowAutoRedirect = false</c>):
+    /// the SDK refuses an answer that came from anywhere but its endpoint, but cannot unsend what a redirect sent.</param>
     /// <returns>The handler.</returns>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
     public static HttpMessageHandler CreateHttpMessageHandler(DuctapeClientOptions options, HttpMessageHandler? innerHandler = null)
@@ -87,8 +89,7 @@ public class DuctapeClient : IDisposable
         options.ThrowIfInvalid();
         return new DuctapeResilienceHandler(options)
         {
-            // Bounded connection lifetime so a long-lived singleton still follows DNS changes.
-            InnerHandler = innerHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) },
+            InnerHandler = innerHandler ?? DuctapeHttp.CreatePrimaryHandler(),
         };
     }
 

@@ -1,3 +1,4 @@
+using Ductape.Sdk.Internal;
 using Microsoft.Extensions.Logging;
 
 namespace Ductape.Sdk;
@@ -26,10 +27,21 @@ public sealed class DuctapeClientOptions
     /// </summary>
     public Tokens.SessionKeyRing? SessionKeys { get; set; }
 
+    /// <summary>The default <see cref="MaxResponseBytes"/>: 4 MiB.</summary>
+    public const int DefaultMaxResponseBytes = 4 * 1024 * 1024;
+
     /// <summary>
-    /// Ductape's API root. Default <c>https://api.ductape.app</c>; Ductape's local platform uses <c>http://localhost:4311/api</c>.
+    /// Ductape's API root: an absolute http(s) URL without query or fragment. Default <c>https://api.ductape.app</c>;
+    /// Ductape's local platform uses <c>http://localhost:4311/api</c>. Redirects from it are never followed.
     /// </summary>
     public Uri BaseUrl { get; set; } = DefaultBaseUrl;
+
+    /// <summary>
+    /// The largest answer the client reads, in bytes (1 KiB – 256 MiB). Reading stops at the limit and the call fails with a
+    /// <see cref="DuctapeApiException"/> (<c>INVALID_RESPONSE</c>) that names it, so a hostile or broken server cannot
+    /// exhaust memory. Default 4 MiB.
+    /// </summary>
+    public int MaxResponseBytes { get; set; } = DefaultMaxResponseBytes;
 
     /// <summary>The default product tag (may contain <c>:</c>, as in <c>workspace:product</c>); a call can override it.</summary>
     public string? Product { get; set; }
@@ -38,8 +50,8 @@ public sealed class DuctapeClientOptions
     public string? Env { get; set; }
 
     /// <summary>
-    /// The longest one call may take, all attempts and back-off delays included. Default 30 seconds;
-    /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
+    /// The longest one call may take, all attempts and back-off delays included, reading the answer too. Default 30 seconds;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off. At most <see cref="MaxTimeout"/>.
     /// </summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -51,6 +63,9 @@ public sealed class DuctapeClientOptions
 
     /// <summary>Where the client logs retries (category <c>Ductape.Sdk</c>). Default: no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>The longest finite timeout a setting accepts (what a timer can hold: about 24.8 days).</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(int.MaxValue);
 
     /// <summary>Values a configuration section held that could not be read (set by <c>AddDuctape(IConfiguration)</c>).</summary>
     internal IReadOnlyList<string>? ConfigurationProblems { get; set; }
@@ -65,14 +80,30 @@ public sealed class DuctapeClientOptions
             problems.Add("DuctapeClientOptions.AccessKey is required: set it to your Ductape workspace access key.");
         }
 
+        AddHeaderProblem(problems, nameof(AccessKey), AccessKey);
+        AddHeaderProblem(problems, nameof(PublishableKey), PublishableKey);
+
         if (BaseUrl is null || !BaseUrl.IsAbsoluteUri || (BaseUrl.Scheme != Uri.UriSchemeHttps && BaseUrl.Scheme != Uri.UriSchemeHttp))
         {
             problems.Add("DuctapeClientOptions.BaseUrl must be an absolute http or https URL, such as https://api.ductape.app.");
         }
-
-        if (Timeout <= TimeSpan.Zero && Timeout != System.Threading.Timeout.InfiniteTimeSpan)
+        else if (BaseUrl.Query.Length > 0 || BaseUrl.Fragment.Length > 0 || BaseUrl.OriginalString.Contains('?') || BaseUrl.OriginalString.Contains('#'))
         {
-            problems.Add("DuctapeClientOptions.Timeout must be positive (or Timeout.InfiniteTimeSpan).");
+            problems.Add("DuctapeClientOptions.BaseUrl must not have a query or a fragment: give the API root only, such as https://api.ductape.app.");
+        }
+        else if (BaseUrl.UserInfo.Length > 0)
+        {
+            problems.Add("DuctapeClientOptions.BaseUrl must not hold credentials: set DuctapeClientOptions.AccessKey instead.");
+        }
+
+        if (!IsValidTimeout(Timeout))
+        {
+            problems.Add("DuctapeClientOptions.Timeout must be positive and at most 24 days (or Timeout.InfiniteTimeSpan).");
+        }
+
+        if (MaxResponseBytes is < 1024 or > 256 * 1024 * 1024)
+        {
+            problems.Add("DuctapeClientOptions.MaxResponseBytes must be between 1024 (1 KiB) and 268435456 (256 MiB).");
         }
 
         if (TimeProvider is null)
@@ -90,6 +121,19 @@ public sealed class DuctapeClientOptions
         }
 
         return problems;
+    }
+
+    /// <summary>Positive and a timer can hold it, or infinite.</summary>
+    internal static bool IsValidTimeout(TimeSpan timeout) =>
+        timeout == System.Threading.Timeout.InfiniteTimeSpan || (timeout > TimeSpan.Zero && timeout <= MaxTimeout);
+
+    private static void AddHeaderProblem(List<string> problems, string setting, string? value)
+    {
+        // Null or blank means "not set" (and is never sent); anything else is sent as a header, so it must be a clean value.
+        if (!string.IsNullOrWhiteSpace(value) && HeaderValue.Problem(value) is { } problem)
+        {
+            problems.Add($"DuctapeClientOptions.{setting} {problem}.");
+        }
     }
 
     internal void ThrowIfInvalid()

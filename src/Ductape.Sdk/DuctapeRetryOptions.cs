@@ -46,9 +46,14 @@ public sealed class DuctapeRetryOptions
             yield return "DuctapeClientOptions.Retry.MaxRetryAfter must not be negative.";
         }
 
-        if (AttemptTimeout <= TimeSpan.Zero && AttemptTimeout != Timeout.InfiniteTimeSpan)
+        if (!DuctapeClientOptions.IsValidTimeout(AttemptTimeout))
         {
-            yield return "DuctapeClientOptions.Retry.AttemptTimeout must be positive (or Timeout.InfiniteTimeSpan).";
+            yield return "DuctapeClientOptions.Retry.AttemptTimeout must be positive and at most 24 days (or Timeout.InfiniteTimeSpan).";
+        }
+
+        if (MaxDelay > DuctapeClientOptions.MaxTimeout || MaxRetryAfter > DuctapeClientOptions.MaxTimeout)
+        {
+            yield return "DuctapeClientOptions.Retry.MaxDelay and MaxRetryAfter must be at most 24 days.";
         }
     }
 }

@@ -1,7 +1,8 @@
 using Ductape.Sdk;
 using Ductape.Sdk.Tokens;
-using Ductape.Sdk.Transport;
+using Ductape.Sdk.Proxy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -58,7 +59,15 @@ public static class DuctapeServiceCollectionExtensions
         var httpClientName = name.Length == 0 ? HttpClientPrefix : $"{HttpClientPrefix}:{name}";
         var builder = services.AddHttpClient(httpClientName)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .AddHttpMessageHandler(sp => new DuctapeResilienceHandler(Resolve(sp, name)));
+            .ConfigurePrimaryHttpMessageHandler(DuctapeHttp.CreatePrimaryHandler)
+            .AddHttpMessageHandler(sp => new DuctapeResilienceHandler(Resolve(sp, name)))
+            // The factory's logging writes header values at Trace: only harmless ones keep theirs (never the access key).
+            .RedactLoggedHeaders(header => !DuctapeHttp.LoggableHeaders.Contains(header));
+
+        // Runs after every other configuration of this client, the host's defaults included: whatever primary handler
+        // ends up in place, it does not follow redirects (the access key must never travel to another host).
+        services.PostConfigure<HttpClientFactoryOptions>(httpClientName, factory =>
+            factory.HttpMessageHandlerBuilderActions.Add(handlers => DuctapeHttp.DisableRedirects(handlers.PrimaryHandler)));
 
         object? key = name.Length == 0 ? null : name;
         Func<IServiceProvider, DuctapeClient> client = sp =>

@@ -10,6 +10,9 @@ namespace Ductape.Sdk.Json;
 /// </summary>
 public sealed class FlexibleTimeConverter : JsonConverter<DateTimeOffset>
 {
+    private const long MinUnixMilliseconds = -62_135_596_800_000;
+    private const long MaxUnixMilliseconds = 253_402_300_799_999;
+
     /// <summary>Reads a time.</summary>
     /// <param name="reader">The reader, on a string or a number.</param>
     /// <param name="typeToConvert">Always <see cref="DateTimeOffset"/>.</param>
@@ -20,7 +23,10 @@ public sealed class FlexibleTimeConverter : JsonConverter<DateTimeOffset>
     {
         if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var milliseconds))
         {
-            return DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+            // Out of DateTimeOffset's range is a malformed value, not a crash.
+            return milliseconds is >= MinUnixMilliseconds and <= MaxUnixMilliseconds
+                ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)
+                : throw new JsonException("A time in Unix milliseconds is out of range.");
         }
 
         if (reader.TokenType == JsonTokenType.String

@@ -16,26 +16,32 @@ public sealed record ProductSession
 {
     /// <summary>The session type's unique tag within the product: 1–128 characters of A–Z, a–z, 0–9, '_' and '-'.</summary>
     [JsonPropertyName("tag")]
+    [JsonRequired]
     public string Tag { get; init; } = string.Empty;
 
     /// <summary>The display name. Required.</summary>
     [JsonPropertyName("name")]
+    [JsonRequired]
     public string Name { get; init; } = string.Empty;
 
     /// <summary>A short description of the session's purpose. Required.</summary>
     [JsonPropertyName("description")]
+    [JsonRequired]
     public string Description { get; init; } = string.Empty;
 
     /// <summary>How many <see cref="Period"/> units a session lasts: at least 1, and at most 100 years in all.</summary>
     [JsonPropertyName("expiry")]
+    [JsonRequired]
     public int Expiry { get; init; }
 
     /// <summary>The unit of <see cref="Expiry"/>.</summary>
     [JsonPropertyName("period")]
+    [JsonRequired]
     public TokenPeriod Period { get; init; }
 
     /// <summary>Where the user's identifier sits in the session data, for example <c>$Session{details}{username}</c>.</summary>
     [JsonPropertyName("selector")]
+    [JsonRequired]
     public string Selector { get; init; } = string.Empty;
 
     /// <summary>
@@ -43,5 +49,6 @@ public sealed record ProductSession
     /// <c>{"userId":"191010192-19198829819"}</c>. Build it with <see cref="SessionJson"/>.
     /// </summary>
     [JsonPropertyName("schema")]
+    [JsonRequired]
     public JsonElement Schema { get; init; }
 }

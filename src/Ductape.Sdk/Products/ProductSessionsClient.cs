@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Ductape.Sdk.Json;
-using Ductape.Sdk.Transport;
+using Ductape.Sdk.Proxy;
 
 namespace Ductape.Sdk.Products;
 
@@ -11,23 +11,21 @@ namespace Ductape.Sdk.Products;
 /// </summary>
 public class ProductSessionsClient
 {
-    private const string Module = "sessions";
-
     private static DuctapeJsonContext Json => DuctapeJsonContext.Default;
 
-    private readonly DuctapeTransport? _transport;
+    private readonly ProxySender? _transport;
 
     /// <summary>For mocking frameworks only: a client built this way has no transport.</summary>
     protected ProductSessionsClient()
     {
     }
 
-    internal ProductSessionsClient(DuctapeTransport transport)
+    internal ProductSessionsClient(ProxySender transport)
     {
         _transport = transport;
     }
 
-    private DuctapeTransport Transport => _transport
+    private ProxySender Transport => _transport
         ?? throw new InvalidOperationException("This instance was built for mocking and cannot send requests.");
 
     /// <summary>Creates a session type (Ductape's <c>products.sessions.create</c>).</summary>
@@ -47,12 +45,12 @@ public class ProductSessionsClient
         ProductSessionRules.ValidateCreate(session);
         var product = Transport.ResolveProduct(options);
         return Transport.SendAsync(
-            new ProxyCall(Module, "create", ChangesState: true, writer =>
+            ProxyOperations.Create,
+            new ProxyCall(writer =>
             {
                 writer.WriteStringValue(product);
                 JsonSerializer.Serialize(writer, session, Json.ProductSession);
             }, options, product, session.Tag),
-            Json.ProductSession,
             cancellationToken);
     }
 
@@ -75,13 +73,13 @@ public class ProductSessionsClient
         ProductSessionRules.ValidateUpdate(update);
         var product = Transport.ResolveProduct(options);
         return Transport.SendAsync(
-            new ProxyCall(Module, "update", ChangesState: true, writer =>
+            ProxyOperations.Update,
+            new ProxyCall(writer =>
             {
                 writer.WriteStringValue(product);
                 writer.WriteStringValue(update.Tag);
                 JsonSerializer.Serialize(writer, update, Json.ProductSessionUpdate);
             }, options, product, update.Tag),
-            Json.ProductSession,
             cancellationToken);
     }
 
@@ -97,8 +95,7 @@ public class ProductSessionsClient
     public virtual Task<ProductSession> FetchAsync(
         string tag, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var call = TagCall("fetch", tag, changesState: false, options);
-        return Transport.SendAsync(call, Json.ProductSession, cancellationToken);
+        return Transport.SendAsync(ProxyOperations.Fetch, TagCall(tag, options), cancellationToken);
     }
 
     /// <summary>Fetches every session type of the product (Ductape's <c>products.sessions.fetchAll</c>).</summary>
@@ -113,8 +110,8 @@ public class ProductSessionsClient
     {
         var product = Transport.ResolveProduct(options);
         return await Transport.SendAsync(
-            new ProxyCall(Module, "list", ChangesState: false, writer => writer.WriteStringValue(product), options, product),
-            Json.ListProductSession,
+            ProxyOperations.List,
+            new ProxyCall(writer => writer.WriteStringValue(product), options, product),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -128,15 +125,15 @@ public class ProductSessionsClient
     /// <exception cref="DuctapeApiException">Ductape refused the call, for example <c>SESSION_NOT_FOUND</c>.</exception>
     /// <exception cref="DuctapeTimeoutException">The call ran out of time.</exception>
     public virtual Task DeleteAsync(string tag, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default) =>
-        Transport.SendAsync(TagCall("delete", tag, changesState: true, options), cancellationToken);
+        Transport.SendAsync(ProxyOperations.Delete, TagCall(tag, options), cancellationToken);
 
-    private ProxyCall TagCall(string method, string tag, bool changesState, DuctapeRequestOptions? options)
+    private ProxyCall TagCall(string tag, DuctapeRequestOptions? options)
     {
         var errors = new ValidationErrors();
         errors.RequireTag(tag, nameof(tag));
         errors.ThrowIfAny();
         var product = Transport.ResolveProduct(options);
-        return new ProxyCall(Module, method, changesState, writer =>
+        return new ProxyCall(writer =>
         {
             writer.WriteStringValue(product);
             writer.WriteStringValue(tag);

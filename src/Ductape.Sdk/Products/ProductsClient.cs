@@ -1,4 +1,4 @@
-using Ductape.Sdk.Transport;
+using Ductape.Sdk.Proxy;
 
 namespace Ductape.Sdk.Products;
 
@@ -11,7 +11,7 @@ public class ProductsClient
         Sessions = null!;
     }
 
-    internal ProductsClient(DuctapeTransport transport)
+    internal ProductsClient(ProxySender transport)
     {
         Sessions = new ProductSessionsClient(transport);
     }

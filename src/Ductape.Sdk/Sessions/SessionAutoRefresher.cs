@@ -12,15 +12,21 @@ public sealed class SessionAutoRefresherOptions
     /// <summary>The clock for the timer. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    /// <summary>Per-call settings for each refresh (product, env, timeout), or null.</summary>
+    /// <summary>
+    /// Per-call settings for each refresh (product, env, timeout), or null. Their <see cref="DuctapeRequestOptions.IdempotencyKey"/>
+    /// is not used: the refresher keeps one key per refresh token itself.
+    /// </summary>
     public DuctapeRequestOptions? RequestOptions { get; set; }
 }
 
 /// <summary>
 /// Keeps a session's tokens fresh (Ductape's <c>enableAutoRefresh</c>): refreshes them <see cref="SessionAutoRefresherOptions.LeadTime"/>
 /// before the session token expires, raises <see cref="Refreshed"/> with the new tokens, and reports failures through
-/// <see cref="RefreshFailed"/> without throwing, trying again after <see cref="SessionAutoRefresherOptions.RetryDelay"/>.
-/// Subscribe to the events, then call <see cref="Start"/>. Disposing stops it and cancels a refresh in flight.
+/// <see cref="RefreshFailed"/> without throwing. A failure that may pass (network, timeout, 5xx, 408, 429) is tried again after
+/// <see cref="SessionAutoRefresherOptions.RetryDelay"/> with the same idempotency key, so a refresh whose answer was lost is
+/// replayed by Ductape instead of rotating twice; a final one (the refresh token was refused: 401, 404 or another 4xx) is
+/// reported once and stops the refresher (<see cref="IsStopped"/>). Subscribe to the events, then call <see cref="Start"/>.
+/// Disposing stops it and cancels a refresh in flight.
 /// </summary>
 public sealed class SessionAutoRefresher : IDisposable
 {
@@ -31,7 +37,9 @@ public sealed class SessionAutoRefresher : IDisposable
     private ITimer? _timer;
     private readonly object _gate = new();
     private SessionTokens _current;
+    private string? _idempotencyKey; // one per refresh token, kept until that token has been exchanged
     private bool _disposed;
+    private bool _stopped;
 
     /// <summary>Prepares to refresh <paramref name="tokens"/>; nothing happens until <see cref="Start"/>.</summary>
     /// <param name="sessions">The client's sessions.</param>
@@ -59,8 +67,23 @@ public sealed class SessionAutoRefresher : IDisposable
     /// <summary>Raised with the new tokens after each successful refresh. Save the new refresh token: the old one no longer works.</summary>
     public event EventHandler<SessionTokens>? Refreshed;
 
-    /// <summary>Raised when a refresh fails; the refresher tries again after the retry delay.</summary>
+    /// <summary>
+    /// Raised when a refresh fails. The refresher tries again after the retry delay, unless the failure is final: then
+    /// <see cref="IsStopped"/> is already true when this is raised, and it is raised no more.
+    /// </summary>
     public event EventHandler<Exception>? RefreshFailed;
+
+    /// <summary>Whether the refresher stopped for good after a final failure (the session can no longer be refreshed).</summary>
+    public bool IsStopped
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stopped;
+            }
+        }
+    }
 
     /// <summary>The newest tokens.</summary>
     public SessionTokens Current
@@ -136,7 +159,7 @@ public sealed class SessionAutoRefresher : IDisposable
     {
         lock (_gate)
         {
-            if (!_disposed)
+            if (!_disposed && !_stopped)
             {
                 // A fresh one-shot timer each time: re-arming a timer from a thread other than its callback's is not safe
                 // with every TimeProvider.
@@ -152,23 +175,33 @@ public sealed class SessionAutoRefresher : IDisposable
         // async void is the timer's entry point; every exception is caught below, so none can reach the thread pool.
         CancellationToken token;
         SessionTokens current;
+        string idempotencyKey;
         lock (_gate)
         {
-            if (_disposed)
+            if (_disposed || _stopped)
             {
                 return;
             }
 
             token = _stopping.Token;
             current = _current;
+            idempotencyKey = _idempotencyKey ??= Guid.NewGuid().ToString();
         }
 
         try
         {
-            var fresh = await _sessions.RefreshAsync(_tag, current.RefreshToken, _options.RequestOptions, token).ConfigureAwait(false);
+            var callOptions = new DuctapeRequestOptions
+            {
+                Product = _options.RequestOptions?.Product,
+                Env = _options.RequestOptions?.Env,
+                Timeout = _options.RequestOptions?.Timeout,
+                IdempotencyKey = idempotencyKey,
+            };
+            var fresh = await _sessions.RefreshAsync(_tag, current.RefreshToken, callOptions, token).ConfigureAwait(false);
             lock (_gate)
             {
                 _current = fresh;
+                _idempotencyKey = null; // the next refresh token gets a key of its own
             }
 
             Schedule(NextAfterRefresh(fresh));
@@ -180,10 +213,33 @@ public sealed class SessionAutoRefresher : IDisposable
         }
         catch (Exception ex)
         {
-            Schedule(_options.RetryDelay);
+            if (IsFinal(ex))
+            {
+                lock (_gate)
+                {
+                    _stopped = true;
+                    _timer?.Dispose();
+                }
+            }
+            else
+            {
+                Schedule(_options.RetryDelay);
+            }
+
             Raise(RefreshFailed, ex);
         }
     }
+
+    /// <summary>
+    /// Whether trying again cannot help: Ductape refused the refresh token itself (401, 404 and other 4xx but 408 and 429),
+    /// or the call is misconfigured. Network failures, timeouts and 5xx may pass.
+    /// </summary>
+    private static bool IsFinal(Exception exception) => exception switch
+    {
+        DuctapeApiException api => (int)api.StatusCode is >= 400 and < 500 and not 408 and not 429,
+        DuctapeValidationException or InvalidOperationException => true,
+        _ => false,
+    };
 
     private void Raise<T>(EventHandler<T>? handlers, T value)
     {

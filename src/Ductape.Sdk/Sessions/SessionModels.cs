@@ -9,18 +9,22 @@ public sealed record SessionTokens
 {
     /// <summary>The session token (<c>tag:JWE</c>). A bearer secret: never log it.</summary>
     [JsonPropertyName("token")]
+    [JsonRequired]
     public string Token { get; init; } = string.Empty;
 
     /// <summary>The refresh token (<c>rt_…</c>). It rotates: after a refresh the old one stops working.</summary>
     [JsonPropertyName("refreshToken")]
+    [JsonRequired]
     public string RefreshToken { get; init; } = string.Empty;
 
     /// <summary>The session id.</summary>
     [JsonPropertyName("sessionId")]
+    [JsonRequired]
     public string SessionId { get; init; } = string.Empty;
 
     /// <summary>When the session token expires.</summary>
     [JsonPropertyName("expiresAt")]
+    [JsonRequired]
     [JsonConverter(typeof(FlexibleTimeConverter))]
     public DateTimeOffset ExpiresAt { get; init; }
 
@@ -33,6 +37,7 @@ public sealed record SessionVerification
 {
     /// <summary>Whether the token is valid.</summary>
     [JsonPropertyName("valid")]
+    [JsonRequired]
     public bool Valid { get; init; }
 
     /// <summary>The session data, when valid.</summary>
@@ -47,10 +52,14 @@ public sealed record SessionVerification
     [JsonPropertyName("expiresAt")]
     [JsonConverter(typeof(FlexibleTimeConverter))]
     public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Says whether it is valid and names the session, never its data.</summary>
+    public override string ToString() =>
+        Valid ? $"Valid session {SessionId}, expires {ExpiresAt:u}" : "Invalid session token";
 }
 
 /// <summary>How many sessions a revocation ended.</summary>
-internal sealed record RevokedCount([property: JsonPropertyName("revoked")] int Revoked);
+internal sealed record RevokedCount([property: JsonPropertyName("revoked"), JsonRequired] int Revoked);
 
 /// <summary>One page of a listing.</summary>
 /// <typeparam name="T">The item type.</typeparam>
@@ -77,39 +86,48 @@ public sealed record ActiveSession
 {
     /// <summary>The session id.</summary>
     [JsonPropertyName("sessionId")]
+    [JsonRequired]
     public string SessionId { get; init; } = string.Empty;
 
     /// <summary>The user's identifier.</summary>
     [JsonPropertyName("identifier")]
+    [JsonRequired]
     public string Identifier { get; init; } = string.Empty;
 
     /// <summary>When the session started.</summary>
     [JsonPropertyName("startAt")]
+    [JsonRequired]
     [JsonConverter(typeof(FlexibleTimeConverter))]
     public DateTimeOffset StartAt { get; init; }
 
     /// <summary>When the session ends or ended.</summary>
     [JsonPropertyName("endAt")]
+    [JsonRequired]
     [JsonConverter(typeof(FlexibleTimeConverter))]
     public DateTimeOffset EndAt { get; init; }
 
     /// <summary>Whether it is still active.</summary>
     [JsonPropertyName("active")]
+    [JsonRequired]
     public bool Active { get; init; }
 }
 
 internal sealed record ActiveSessionListing
 {
     [JsonPropertyName("total")]
+    [JsonRequired]
     public int Total { get; init; }
 
     [JsonPropertyName("page")]
+    [JsonRequired]
     public int Page { get; init; }
 
     [JsonPropertyName("limit")]
+    [JsonRequired]
     public int Limit { get; init; }
 
     [JsonPropertyName("sessions")]
+    [JsonRequired]
     public List<ActiveSession> Sessions { get; init; } = [];
 }
 
@@ -119,45 +137,55 @@ public record SessionUser
 {
     /// <summary>Ductape's record id (<c>_id</c>).</summary>
     [JsonPropertyName("_id")]
+    [JsonRequired]
     public string Id { get; init; } = string.Empty;
 
     /// <summary>Ductape's user id (<c>ductape_user_id</c>).</summary>
     [JsonPropertyName("ductape_user_id")]
+    [JsonRequired]
     public string DuctapeUserId { get; init; } = string.Empty;
 
     /// <summary>The product tag (<c>product_tag</c>).</summary>
     [JsonPropertyName("product_tag")]
+    [JsonRequired]
     public string ProductTag { get; init; } = string.Empty;
 
     /// <summary>The session type's tag (<c>session_tag</c>).</summary>
     [JsonPropertyName("session_tag")]
+    [JsonRequired]
     public string SessionTag { get; init; } = string.Empty;
 
     /// <summary>The user's identifier.</summary>
     [JsonPropertyName("identifier")]
+    [JsonRequired]
     public string Identifier { get; init; } = string.Empty;
 
     /// <summary>The environment.</summary>
     [JsonPropertyName("env")]
+    [JsonRequired]
     public string Env { get; init; } = string.Empty;
 
     /// <summary>When the user was first seen (<c>first_seen</c>).</summary>
     [JsonPropertyName("first_seen")]
+    [JsonRequired]
     [JsonConverter(typeof(FlexibleTimeConverter))]
     public DateTimeOffset FirstSeen { get; init; }
 
     /// <summary>When the user was last seen (<c>last_seen</c>).</summary>
     [JsonPropertyName("last_seen")]
+    [JsonRequired]
     [JsonConverter(typeof(FlexibleTimeConverter))]
     public DateTimeOffset LastSeen { get; init; }
 
     /// <summary>When the record was created (<c>createdAt</c>).</summary>
     [JsonPropertyName("createdAt")]
+    [JsonRequired]
     [JsonConverter(typeof(FlexibleTimeConverter))]
     public DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>When the record was last updated (<c>updatedAt</c>).</summary>
     [JsonPropertyName("updatedAt")]
+    [JsonRequired]
     [JsonConverter(typeof(FlexibleTimeConverter))]
     public DateTimeOffset UpdatedAt { get; init; }
 }
@@ -165,18 +193,23 @@ public record SessionUser
 internal sealed record SessionUserListing
 {
     [JsonPropertyName("users")]
+    [JsonRequired]
     public List<SessionUser> Users { get; init; } = [];
 
     [JsonPropertyName("total")]
+    [JsonRequired]
     public int Total { get; init; }
 
     [JsonPropertyName("page")]
+    [JsonRequired]
     public int Page { get; init; }
 
     [JsonPropertyName("limit")]
+    [JsonRequired]
     public int Limit { get; init; }
 
     [JsonPropertyName("totalPages")]
+    [JsonRequired]
     public int TotalPages { get; init; }
 }
 
@@ -185,20 +218,24 @@ public sealed record SessionUserSession
 {
     /// <summary>The session id (<c>session_id</c>).</summary>
     [JsonPropertyName("session_id")]
+    [JsonRequired]
     public string SessionId { get; init; } = string.Empty;
 
     /// <summary>When it started (<c>start_at</c>).</summary>
     [JsonPropertyName("start_at")]
+    [JsonRequired]
     [JsonConverter(typeof(FlexibleTimeConverter))]
     public DateTimeOffset StartAt { get; init; }
 
     /// <summary>When it ends or ended (<c>end_at</c>).</summary>
     [JsonPropertyName("end_at")]
+    [JsonRequired]
     [JsonConverter(typeof(FlexibleTimeConverter))]
     public DateTimeOffset EndAt { get; init; }
 
     /// <summary>Whether it is still active.</summary>
     [JsonPropertyName("active")]
+    [JsonRequired]
     public bool Active { get; init; }
 }
 
@@ -207,14 +244,17 @@ public sealed record SessionUserDetails : SessionUser
 {
     /// <summary>The user's sessions.</summary>
     [JsonPropertyName("sessions")]
+    [JsonRequired]
     public IReadOnlyList<SessionUserSession> Sessions { get; init; } = [];
 
     /// <summary>How many sessions the user has had.</summary>
     [JsonPropertyName("totalSessions")]
+    [JsonRequired]
     public int TotalSessions { get; init; }
 
     /// <summary>How many of them are active.</summary>
     [JsonPropertyName("activeSessionsCount")]
+    [JsonRequired]
     public int ActiveSessionsCount { get; init; }
 }
 
@@ -223,37 +263,46 @@ public sealed record SessionDashboard
 {
     /// <summary>Users ever seen.</summary>
     [JsonPropertyName("totalUsers")]
+    [JsonRequired]
     public int TotalUsers { get; init; }
 
     /// <summary>Users with an active session.</summary>
     [JsonPropertyName("activeUsers")]
+    [JsonRequired]
     public int ActiveUsers { get; init; }
 
     /// <summary>Users without an active session.</summary>
     [JsonPropertyName("inactiveUsers")]
+    [JsonRequired]
     public int InactiveUsers { get; init; }
 
     /// <summary>Users whose sessions all expired.</summary>
     [JsonPropertyName("expiredUsers")]
+    [JsonRequired]
     public int ExpiredUsers { get; init; }
 
     /// <summary>Users first seen today (UTC).</summary>
     [JsonPropertyName("newUsersToday")]
+    [JsonRequired]
     public int NewUsersToday { get; init; }
 
     /// <summary>Users first seen in the last 7 days.</summary>
     [JsonPropertyName("newUsersThisWeek")]
+    [JsonRequired]
     public int NewUsersThisWeek { get; init; }
 
     /// <summary>Sessions ever started.</summary>
     [JsonPropertyName("totalSessions")]
+    [JsonRequired]
     public int TotalSessions { get; init; }
 
     /// <summary>Sessions active now.</summary>
     [JsonPropertyName("activeSessions")]
+    [JsonRequired]
     public int ActiveSessions { get; init; }
 
     /// <summary>Sessions per user, on average.</summary>
     [JsonPropertyName("averageSessionsPerUser")]
+    [JsonRequired]
     public double AverageSessionsPerUser { get; init; }
 }

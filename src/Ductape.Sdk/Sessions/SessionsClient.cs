@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Ductape.Sdk.Json;
 using Ductape.Sdk.Tokens;
-using Ductape.Sdk.Transport;
+using Ductape.Sdk.Proxy;
 
 namespace Ductape.Sdk.Sessions;
 
@@ -13,13 +13,10 @@ namespace Ductape.Sdk.Sessions;
 /// </summary>
 public class SessionsClient
 {
-    private const string Module = "sessions";
     private const int DefaultLimit = 20;
     private const int MaxLimit = 100;
 
-    private static DuctapeJsonContext Json => DuctapeJsonContext.Default;
-
-    private readonly DuctapeTransport? _transport;
+    private readonly ProxySender? _transport;
     private readonly SessionTokenValidator? _validator;
     private readonly bool _backendKey;
 
@@ -28,14 +25,14 @@ public class SessionsClient
     {
     }
 
-    internal SessionsClient(DuctapeTransport transport, SessionTokenValidator? validator, bool backendKey)
+    internal SessionsClient(ProxySender transport, SessionTokenValidator? validator, bool backendKey)
     {
         _transport = transport;
         _validator = validator;
         _backendKey = backendKey;
     }
 
-    private DuctapeTransport Transport => _transport
+    private ProxySender Transport => _transport
         ?? throw new InvalidOperationException("This instance was built for mocking and cannot send requests.");
 
     /// <summary>Starts a session for a user (Ductape's <c>sessions.start</c>).</summary>
@@ -64,7 +61,7 @@ public class SessionsClient
         }
 
         errors.ThrowIfAny();
-        return Send("start", options, w =>
+        return Send(ProxyOperations.Start, options, w =>
         {
             w.WritePropertyName("data"u8);
             data.WriteTo(w);
@@ -72,7 +69,7 @@ public class SessionsClient
             {
                 w.WriteNumber("expiresIn"u8, (long)seconds.TotalSeconds);
             }
-        }, tag, Json.SessionTokens, cancellationToken);
+        }, tag, cancellationToken);
     }
 
     /// <summary>
@@ -104,7 +101,7 @@ public class SessionsClient
 
         try
         {
-            return await Send("verify", options, w => w.WriteString("token"u8, token), tag, Json.SessionVerification,
+            return await Send(ProxyOperations.Verify, options, w => w.WriteString("token"u8, token), tag,
                 cancellationToken, product, env).ConfigureAwait(false);
         }
         catch (DuctapeApiException ex) when (ex.Code is "VALIDATION_FAILED" or "SESSION_NOT_FOUND")
@@ -128,7 +125,7 @@ public class SessionsClient
         var errors = Check(tag);
         errors.RequireText(refreshToken, nameof(refreshToken));
         errors.ThrowIfAny();
-        return Send("refresh", options, w => w.WriteString("refreshToken"u8, refreshToken), tag, Json.SessionTokens, cancellationToken);
+        return Send(ProxyOperations.Refresh, options, w => w.WriteString("refreshToken"u8, refreshToken), tag, cancellationToken);
     }
 
     /// <summary>Revokes one session by id, or every session of one user by identifier (Ductape's <c>sessions.revoke</c>).</summary>
@@ -150,7 +147,7 @@ public class SessionsClient
         }
 
         errors.ThrowIfAny();
-        var result = await Send("revoke", options, w =>
+        var result = await Send(ProxyOperations.Revoke, options, w =>
         {
             if (!string.IsNullOrWhiteSpace(sessionId))
             {
@@ -160,7 +157,7 @@ public class SessionsClient
             {
                 w.WriteString("identifier"u8, identifier);
             }
-        }, tag, Json.RevokedCount, cancellationToken).ConfigureAwait(false);
+        }, tag, cancellationToken).ConfigureAwait(false);
         return result.Revoked;
     }
 
@@ -179,14 +176,14 @@ public class SessionsClient
         var errors = Check(tag);
         errors.RequireText(identifier, nameof(identifier));
         errors.ThrowIfAny();
-        var result = await Send("revokeAll", options, w =>
+        var result = await Send(ProxyOperations.RevokeAll, options, w =>
         {
             w.WriteString("identifier"u8, identifier);
             if (excludeSessionId is not null)
             {
                 w.WriteString("excludeSessionId"u8, excludeSessionId);
             }
-        }, tag, Json.RevokedCount, cancellationToken).ConfigureAwait(false);
+        }, tag, cancellationToken).ConfigureAwait(false);
         return result.Revoked;
     }
 
@@ -206,7 +203,7 @@ public class SessionsClient
         var errors = Check(tag);
         CheckPage(errors, page, limit);
         errors.ThrowIfAny();
-        var listing = await Send("listActive", options, w =>
+        var listing = await Send(ProxyOperations.ListActive, options, w =>
         {
             if (identifier is not null)
             {
@@ -215,7 +212,7 @@ public class SessionsClient
 
             w.WriteNumber("page"u8, page);
             w.WriteNumber("limit"u8, limit);
-        }, tag, Json.ActiveSessionListing, cancellationToken).ConfigureAwait(false);
+        }, tag, cancellationToken).ConfigureAwait(false);
         return new DuctapePage<ActiveSession> { Items = listing.Sessions, Total = listing.Total, Page = page, Limit = limit };
     }
 
@@ -247,11 +244,11 @@ public class SessionsClient
         errors.RequireTag(session, nameof(session));
         CheckPage(errors, page, limit);
         errors.ThrowIfAny();
-        var listing = await SendAnalytics("fetchUsers", session, options, w =>
+        var listing = await SendAnalytics(ProxyOperations.FetchUsers, session, options, w =>
         {
             w.WriteNumber("page"u8, page);
             w.WriteNumber("limit"u8, limit);
-        }, Json.SessionUserListing, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         return new DuctapePage<SessionUser> { Items = listing.Users, Total = listing.Total, Page = page, Limit = limit };
     }
 
@@ -279,8 +276,8 @@ public class SessionsClient
         errors.RequireTag(session, nameof(session));
         errors.RequireText(identifier, nameof(identifier));
         errors.ThrowIfAny();
-        return SendAnalytics("fetchUserDetails", session, options, w => w.WriteString("identifier"u8, identifier),
-            Json.SessionUserDetails, cancellationToken);
+        return SendAnalytics(ProxyOperations.FetchUserDetails, session, options, w => w.WriteString("identifier"u8, identifier),
+            cancellationToken);
     }
 
     /// <summary>A session type's dashboard metrics (Ductape's <c>sessions.fetchDashboard</c>).</summary>
@@ -295,7 +292,7 @@ public class SessionsClient
         var errors = new ValidationErrors();
         errors.RequireTag(session, nameof(session));
         errors.ThrowIfAny();
-        return SendAnalytics("fetchDashboard", session, options, static _ => { }, Json.SessionDashboard, cancellationToken);
+        return SendAnalytics(ProxyOperations.FetchDashboard, session, options, static _ => { }, cancellationToken);
     }
 
     private static ValidationErrors Check(string tag)
@@ -331,17 +328,15 @@ public class SessionsClient
     }
 
     private Task<T> Send<T>(
-        string method, DuctapeRequestOptions? options, Action<Utf8JsonWriter> writeFields, string tag,
-        System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> resultType, CancellationToken cancellationToken,
-        string? product = null, string? env = null)
+        ProxyOperation<T> operation, DuctapeRequestOptions? options, Action<Utf8JsonWriter> writeFields, string tag,
+        CancellationToken cancellationToken, string? product = null, string? env = null)
     {
         if (product is null || env is null)
         {
             (product, env) = ResolveLifecycle(options);
         }
 
-        var changesState = method is not ("verify" or "listActive");
-        return Transport.SendAsync(new ProxyCall(Module, method, changesState, w =>
+        return Transport.SendAsync(operation, new ProxyCall(w =>
         {
             w.WriteStartObject();
             w.WriteString("product"u8, product);
@@ -349,16 +344,16 @@ public class SessionsClient
             w.WriteString("tag"u8, tag);
             writeFields(w);
             w.WriteEndObject();
-        }, options, product, tag), resultType, cancellationToken);
+        }, options, product, tag), cancellationToken);
     }
 
     private Task<T> SendAnalytics<T>(
-        string method, string session, DuctapeRequestOptions? options, Action<Utf8JsonWriter> writeFields,
-        System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> resultType, CancellationToken cancellationToken)
+        ProxyOperation<T> operation, string session, DuctapeRequestOptions? options, Action<Utf8JsonWriter> writeFields,
+        CancellationToken cancellationToken)
     {
         var product = Transport.ResolveProduct(options);
         var env = Transport.TryResolveEnv(options);
-        return Transport.SendAsync(new ProxyCall(Module, method, ChangesState: false, w =>
+        return Transport.SendAsync(operation, new ProxyCall(w =>
         {
             w.WriteStartObject();
             w.WriteString("product"u8, product);
@@ -370,7 +365,7 @@ public class SessionsClient
 
             writeFields(w);
             w.WriteEndObject();
-        }, options, product, session), resultType, cancellationToken);
+        }, options, product, session), cancellationToken);
     }
 
     private static async IAsyncEnumerable<T> Walk<T>(

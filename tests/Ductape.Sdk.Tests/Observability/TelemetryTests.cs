@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
 using Ductape.Sdk.Tests.Tokens;
-using Ductape.Sdk.Tests.Transport;
+using Ductape.Sdk.Tests.Proxy;
 
 namespace Ductape.Sdk.Tests.Observability;
 

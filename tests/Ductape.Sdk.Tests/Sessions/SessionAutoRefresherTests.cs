@@ -68,10 +68,10 @@ public class SessionAutoRefresherTests
     }
 
     [Test]
-    public async Task A_failed_refresh_is_reported_and_retried_without_crashing()
+    public async Task A_failed_refresh_is_reported_and_retried_with_the_same_idempotency_key_without_crashing()
     {
         var start = _mock.Time.GetUtcNow();
-        _mock.ThenStatus(HttpStatusCode.Unauthorized, ProxyMock.Failure("UNAUTHORIZED", "refresh token reused"))
+        _mock.ThenStatus(HttpStatusCode.ServiceUnavailable, ProxyMock.Failure("UNAVAILABLE", "down for a moment"))
             .Then(_ => ProxyMock.Success(Wire("rt_2", start + TimeSpan.FromHours(1))));
         var failed = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
         var refreshed = new TaskCompletionSource<SessionTokens>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -85,14 +85,77 @@ public class SessionAutoRefresherTests
         _mock.Time.Advance(TimeSpan.Zero); // expiry is within the lead time: due at once
         var error = await failed.Task.WaitAsync(Guard);
         Assert.That(error, Is.TypeOf<DuctapeApiException>());
-        Assert.That(((DuctapeApiException)error).Code, Is.EqualTo("UNAUTHORIZED"));
+        Assert.That(((DuctapeApiException)error).Code, Is.EqualTo("UNAVAILABLE"));
         Assert.That(refresher.Current.RefreshToken, Is.EqualTo("rt_1"));
+        Assert.That(refresher.IsStopped, Is.False);
 
         _mock.Time.Advance(TimeSpan.FromSeconds(29));
         Assert.That(_mock.Requests, Has.Count.EqualTo(1));
         _mock.Time.Advance(TimeSpan.FromSeconds(1));
         Assert.That((await refreshed.Task.WaitAsync(Guard)).RefreshToken, Is.EqualTo("rt_2"));
         Assert.That(refresher.Current.RefreshToken, Is.EqualTo("rt_2"));
+
+        // The repeat of one refresh token's exchange carries the same key, so Ductape can replay an answer that was lost.
+        var keys = _mock.Requests.Select(r => r.Header("Idempotency-Key")).ToList();
+        Assert.That(keys[0], Is.Not.Null.And.Not.Empty);
+        Assert.That(keys[1], Is.EqualTo(keys[0]));
+    }
+
+    [Test]
+    public async Task Each_refresh_token_gets_its_own_idempotency_key()
+    {
+        var start = _mock.Time.GetUtcNow();
+        _mock.Then(_ => ProxyMock.Success(Wire("rt_2", start + TimeSpan.FromMinutes(7))))
+            .Then(_ => ProxyMock.Success(Wire("rt_3", start + TimeSpan.FromHours(10))));
+        var refreshes = 0;
+        using var refresher = new SessionAutoRefresher(_client.Sessions, "session_name", Tokens("rt_1", TimeSpan.FromMinutes(1)),
+            new SessionAutoRefresherOptions { TimeProvider = _mock.Time, RetryDelay = TimeSpan.FromSeconds(30) });
+        refresher.Refreshed += (_, _) => Interlocked.Increment(ref refreshes);
+        refresher.Start();
+
+        _mock.Time.Advance(TimeSpan.Zero);
+        await WaitFor(() => Volatile.Read(ref refreshes) == 1);
+        _mock.Time.Advance(TimeSpan.FromMinutes(2));
+        await WaitFor(() => Volatile.Read(ref refreshes) == 2);
+
+        var keys = _mock.Requests.Select(r => r.Header("Idempotency-Key")).ToList();
+        Assert.That(keys, Has.Count.EqualTo(2));
+        Assert.That(keys[1], Is.Not.EqualTo(keys[0]));
+    }
+
+    [TestCase(HttpStatusCode.Unauthorized, "UNAUTHORIZED")]
+    [TestCase(HttpStatusCode.NotFound, "SESSION_NOT_FOUND")]
+    public async Task A_refused_refresh_token_is_final_reported_once_and_stops_the_refresher(HttpStatusCode status, string code)
+    {
+        _mock.ThenStatus(status, ProxyMock.Failure(code, "refresh token reused"));
+        var failures = new List<Exception>();
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var refresher = new SessionAutoRefresher(_client.Sessions, "session_name", Tokens("rt_1", TimeSpan.FromMinutes(1)),
+            new SessionAutoRefresherOptions { TimeProvider = _mock.Time, RetryDelay = TimeSpan.FromSeconds(30) });
+        refresher.RefreshFailed += (_, ex) =>
+        {
+            lock (failures)
+            {
+                failures.Add(ex);
+            }
+
+            failed.TrySetResult();
+        };
+        refresher.Start();
+
+        _mock.Time.Advance(TimeSpan.Zero);
+        await failed.Task.WaitAsync(Guard);
+        Assert.That(refresher.IsStopped, Is.True);
+
+        // A minute of fake time later: no second attempt, no second event.
+        for (var i = 0; i < 6; i++)
+        {
+            _mock.Time.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        Assert.That(_mock.Requests, Has.Count.EqualTo(1));
+        Assert.That(failures, Has.Count.EqualTo(1));
+        Assert.That(((DuctapeApiException)failures[0]).Code, Is.EqualTo(code));
     }
 
     [Test]

@@ -167,14 +167,18 @@ public class SessionsClientTests
         Assert.That(session.Active, Is.True);
     }
 
+    /// <summary>A session user with every member the contract lists.</summary>
+    private static string User(string id, string identifier) =>
+        $$"""{"_id":"{{id}}","ductape_user_id":"du_{{id}}","product_tag":"acme:shop","session_tag":"session_name","identifier":"{{identifier}}","env":"prd","first_seen":0,"last_seen":0,"createdAt":0,"updatedAt":0}""";
+
     [Test]
     public async Task Walking_fetches_every_page_lazily_until_an_empty_one()
     {
         _mock.Then(r => ProxyMock.Success(r.Params[0].GetProperty("page").GetInt32() switch
         {
-            1 => """{"users":[{"_id":"1","identifier":"a"},{"_id":"2","identifier":"b"}],"total":7,"page":1,"limit":2,"totalPages":4}""",
-            2 => """{"users":[{"_id":"3","identifier":"c"},{"_id":"4","identifier":"d"}],"total":7,"page":2,"limit":2,"totalPages":4}""",
-            3 => """{"users":[{"_id":"5","identifier":"e"}],"total":7,"page":3,"limit":2,"totalPages":4}""",
+            1 => $$$"""{"users":[{{{User("1", "a")}}},{{{User("2", "b")}}}],"total":7,"page":1,"limit":2,"totalPages":4}""",
+            2 => $$$"""{"users":[{{{User("3", "c")}}},{{{User("4", "d")}}}],"total":7,"page":2,"limit":2,"totalPages":4}""",
+            3 => $$$"""{"users":[{{{User("5", "e")}}}],"total":7,"page":3,"limit":2,"totalPages":4}""",
             _ => """{"users":[],"total":7,"page":4,"limit":2,"totalPages":4}""",
         }));
         using var client = _mock.Client();
@@ -244,7 +248,10 @@ public class SessionsClientTests
     [Test]
     public async Task Analytics_omit_env_when_none_is_set()
     {
-        _mock.ThenData("""{"totalUsers":1}""");
+        _mock.ThenData("""
+            {"totalUsers":1,"activeUsers":1,"inactiveUsers":0,"expiredUsers":0,"newUsersToday":1,"newUsersThisWeek":1,
+             "totalSessions":1,"activeSessions":1,"averageSessionsPerUser":1}
+            """);
         using var client = _mock.Client(o => o.Env = null);
         await client.Sessions.FetchDashboardAsync("session_name");
         Json.AssertEquivalent(Single().Params, """[{"product":"acme:shop","session":"session_name"}]""");
@@ -254,7 +261,8 @@ public class SessionsClientTests
     public async Task FetchUserDetails_decodes_snake_case_sessions_and_camel_case_totals()
     {
         _mock.ThenData("""
-            {"_id":"66","identifier":"u1","env":"prd","sessions":[{"session_id":"s1","start_at":"2026-11-27T09:00:00Z",
+            {"_id":"66","ductape_user_id":"du_1","product_tag":"acme:shop","session_tag":"session_name","identifier":"u1",
+             "env":"prd","first_seen":0,"last_seen":0,"createdAt":0,"updatedAt":0,"sessions":[{"session_id":"s1","start_at":"2026-11-27T09:00:00Z",
              "end_at":1795795200000,"active":false}],"totalSessions":5,"activeSessionsCount":2}
             """);
         using var client = _mock.Client();

@@ -1,7 +1,8 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Reflection;
 
-namespace Ductape.Sdk.Transport;
+namespace Ductape.Sdk.Proxy;
 
 /// <summary>Header names, request option keys and header readers shared by the transport and the resilience handler.</summary>
 internal static class DuctapeHttp
@@ -21,6 +22,40 @@ internal static class DuctapeHttp
     public static readonly HttpRequestOptionsKey<TimeSpan> TimeoutOption = new("Ductape.Timeout");
 
     public static readonly string UserAgent = BuildUserAgent();
+
+    /// <summary>Headers whose values may appear in HTTP logs; every other value is redacted (keys, idempotency keys, cookies).</summary>
+    public static readonly IReadOnlySet<string> LoggableHeaders = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "Accept", "User-Agent", "Content-Type", "Content-Length", "Date", "Retry-After", RequestIdHeader, "Server",
+        "Transfer-Encoding", "Connection",
+    };
+
+    public static bool IsRedirect(HttpStatusCode status) => (int)status is >= 300 and <= 399;
+
+    public static string? RequestId(HttpResponseMessage response) =>
+        response.Headers.TryGetValues(RequestIdHeader, out var values) ? values.FirstOrDefault() : null;
+
+    /// <summary>The network handler the SDK builds: redirects are never followed (the key must not travel elsewhere).</summary>
+    public static SocketsHttpHandler CreatePrimaryHandler() => new()
+    {
+        AllowAutoRedirect = false,
+        // Bounded connection lifetime so a long-lived singleton still follows DNS changes.
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+    };
+
+    /// <summary>Turns redirects off on a handler someone else configured, when it is of a kind that follows them.</summary>
+    public static void DisableRedirects(HttpMessageHandler? handler)
+    {
+        switch (handler)
+        {
+            case SocketsHttpHandler sockets:
+                sockets.AllowAutoRedirect = false;
+                break;
+            case HttpClientHandler client:
+                client.AllowAutoRedirect = false;
+                break;
+        }
+    }
 
     public static Uri ExecuteEndpoint(Uri baseUrl)
     {

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using Ductape.Sdk.Tests.Products;
 using Microsoft.Extensions.Logging;
 
-namespace Ductape.Sdk.Tests.Transport;
+namespace Ductape.Sdk.Tests.Proxy;
 
 /// <summary>Retries, Retry-After, idempotency keys, timeouts and cancellation, on fake time.</summary>
 public class ResilienceTests

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
-namespace Ductape.Sdk.Transport;
+namespace Ductape.Sdk.Proxy;
 
 /// <summary>
 /// Ductape's response envelope: <c>{"status":true,"data":{"data":result,"request_id":…}}</c> on success,

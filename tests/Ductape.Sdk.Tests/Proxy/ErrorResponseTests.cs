@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Ductape.Sdk.Tests.Transport;
+namespace Ductape.Sdk.Tests.Proxy;
 
 /// <summary>CONTRACT §5: every failure the server reports becomes a <see cref="DuctapeApiException"/> with its fields.</summary>
 public class ErrorResponseTests
@@ -103,19 +103,20 @@ public class ErrorResponseTests
         Assert.That(ex.Message, Does.Contain("No session 'x'"));
     }
 
-    [TestCase("""{"status":true,"data":{"data":{"tag":"session_name","na""")]
-    [TestCase("""{"status":true,"data":{"data":{"tag":"x","expiry":"seven"}}}""")]
-    [TestCase("""{"status":true,"data":{"data":{"tag":"x","period":"fortnight"}}}""")]
-    [TestCase("""[1,2,3]""")]
-    [TestCase("""{"status":true} trailing""")]
-    [TestCase("")]
-    public void A_truncated_or_unreadable_success_body_is_an_invalid_response(string body)
+    // ResponseBody keeps the JSON's shape but masks every value except the envelope's own status/code/message/request_id.
+    [TestCase("""{"status":true,"data":{"data":{"tag":"session_name","na""", """{"status":true,"data":{"data":{"tag":*** (unreadable from here)""")]
+    [TestCase("""{"status":true,"data":{"data":{"tag":"x","expiry":"seven"}}}""", """{"status":true,"data":{"data":{"tag":***,"expiry":***}}}""")]
+    [TestCase("""{"status":true,"data":{"data":{"tag":"x","period":"fortnight"}}}""", """{"status":true,"data":{"data":{"tag":***,"period":***}}}""")]
+    [TestCase("""[1,2,3]""", """[***,***,***]""")]
+    [TestCase("""{"status":true} trailing""", """{"status":true} (unreadable from here)""")]
+    [TestCase("", "")]
+    public void A_truncated_or_unreadable_success_body_is_an_invalid_response(string body, string excerpt)
     {
         _mock.ThenStatus(HttpStatusCode.OK, body);
         var ex = FetchFails();
         Assert.That(ex.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(ex.Code, Is.EqualTo(DuctapeApiException.InvalidResponseCode));
-        Assert.That(ex.ResponseBody, Is.EqualTo(body));
+        Assert.That(ex.ResponseBody, Is.EqualTo(excerpt));
         Assert.That(ex.Message, Does.Contain("could not be read"));
     }
 
@@ -127,7 +128,7 @@ public class ErrorResponseTests
         _mock.ThenStatus(HttpStatusCode.OK, body);
         var ex = FetchFails();
         Assert.That(ex.Code, Is.EqualTo(DuctapeApiException.InvalidResponseCode));
-        Assert.That(ex.Message, Does.Contain("holds no data"));
+        Assert.That(ex.Message, Does.Contain("holds no result (data.data)"));
     }
 
     [Test]
@@ -136,7 +137,7 @@ public class ErrorResponseTests
         _mock.ThenStatus(HttpStatusCode.OK, """{"hello":"world"}""");
         var ex = FetchFails();
         Assert.That(ex.Code, Is.EqualTo(DuctapeApiException.InvalidResponseCode));
-        Assert.That(ex.ResponseBody, Is.EqualTo("""{"hello":"world"}"""));
+        Assert.That(ex.ResponseBody, Is.EqualTo("""{"hello":***}"""));
     }
 
     [Test]

@@ -6,12 +6,13 @@ using Polly;
 using Polly.Retry;
 using Polly.Timeout;
 
-namespace Ductape.Sdk.Transport;
+namespace Ductape.Sdk.Proxy;
 
 /// <summary>
 /// The one place retries and timeouts happen: a Polly pipeline of overall timeout → retry → attempt timeout, run around
-/// each request inside the <see cref="HttpClient"/>. The request message is re-sent as it is, so its
-/// <c>Idempotency-Key</c> is the same on every attempt.
+/// each request inside the <see cref="HttpClient"/>. Each attempt reads the whole answer (up to
+/// <see cref="DuctapeClientOptions.MaxResponseBytes"/>), so timeouts and retries cover the body too. The request message is
+/// re-sent as it is, so its <c>Idempotency-Key</c> is the same on every attempt.
 /// </summary>
 internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
 {
@@ -22,6 +23,7 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly DuctapeRetryOptions _retry;
     private readonly TimeSpan _timeout;
+    private readonly int _maxResponseBytes;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
@@ -37,6 +39,7 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
             AttemptTimeout = options.Retry.AttemptTimeout,
         };
         _timeout = options.Timeout;
+        _maxResponseBytes = options.MaxResponseBytes;
         _time = options.TimeProvider;
         _logger = options.LoggerFactory?.CreateLogger("Ductape.Sdk") ?? NullLogger.Instance;
         _pipeline = BuildPipeline();
@@ -97,8 +100,30 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
         }
     }
 
-    private Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        base.SendAsync(request, cancellationToken);
+    /// <summary>One attempt: the request, then the whole body (bounded), both under the attempt's token.</summary>
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (DuctapeHttp.IsRedirect(response.StatusCode))
+        {
+            // Never read, never followed: the send path turns it into an error naming the target host.
+            return response;
+        }
+
+        try
+        {
+            await BufferedBody.ReadAsync(response, _maxResponseBytes, MethodOf(request), cancellationToken).ConfigureAwait(false);
+            return response;
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    private static string MethodOf(HttpRequestMessage request) =>
+        request.Options.TryGetValue(DuctapeHttp.MethodOption, out var method) ? method : "unknown";
 
     private TimeSpan OverallTimeout(HttpRequestMessage request) =>
         request.Options.TryGetValue(DuctapeHttp.TimeoutOption, out var perCall) ? perCall : _timeout;
@@ -127,8 +152,7 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
                 OnRetry = args =>
                 {
                     var retried = args.Context.Properties.GetValue(RequestKey, null!);
-                    DuctapeTelemetry.Retries.Add(1, new KeyValuePair<string, object?>("ductape.method",
-                        retried.Options.TryGetValue(DuctapeHttp.MethodOption, out var name) ? name : "unknown"));
+                    DuctapeTelemetry.Retries.Add(1, new KeyValuePair<string, object?>("ductape.method", MethodOf(retried)));
                     LogRetry(
                         args.Context.Properties.GetValue(RequestKey, null!),
                         args.AttemptNumber + 1,
@@ -190,8 +214,7 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
         or HttpStatusCode.GatewayTimeout;
 
     private void LogRetry(HttpRequestMessage request, int attempt, string outcome, TimeSpan delay) =>
-        LogRetrying(_logger, request.Options.TryGetValue(DuctapeHttp.MethodOption, out var method) ? method : "unknown",
-            attempt, outcome, (long)delay.TotalMilliseconds);
+        LogRetrying(_logger, MethodOf(request), attempt, outcome, (long)delay.TotalMilliseconds);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning,
         Message = "Ductape call '{Method}' attempt {Attempt} failed ({Outcome}); retrying in {DelayMs} ms")]

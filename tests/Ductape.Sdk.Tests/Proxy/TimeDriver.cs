@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Ductape.Sdk.Tests.Transport;
+namespace Ductape.Sdk.Tests.Proxy;
 
 /// <summary>
 /// Moves the mock's fake time forward in 1 ms steps until a call completes: no real sleeping. MockHttp answers on the

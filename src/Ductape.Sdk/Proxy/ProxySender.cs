@@ -1,0 +1,278 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Ductape.Sdk.Internal;
+
+namespace Ductape.Sdk.Proxy;
+
+/// <summary>
+/// The one send path of the SDK proxy: one per client, thread-safe, generic over the operation table. It builds the request
+/// (body, headers, idempotency key), refuses redirects, reads the bounded body, checks the envelope and the result's shape,
+/// and makes sure that once a call has started, every failure reaches the caller as a <see cref="DuctapeException"/> (or an
+/// <see cref="OperationCanceledException"/> for the caller's own token). Retries and timeouts live in the
+/// <see cref="DuctapeResilienceHandler"/> inside the <see cref="HttpClient"/>, never here.
+/// </summary>
+internal sealed class ProxySender
+{
+    private const int MaxIdempotencyKeyLength = 255;
+
+    // A provider, not a client: under IHttpClientFactory each call takes a fresh HttpClient so pooled handlers can rotate.
+    private readonly Func<HttpClient> _http;
+    private readonly string? _accessKey;
+    private readonly Uri _endpoint;
+    private readonly string _host;
+    private readonly string? _product;
+    private readonly string? _env;
+    private readonly int _maxResponseBytes;
+    private readonly TimeProvider _time;
+
+    public ProxySender(Func<HttpClient> http, DuctapeClientOptions options)
+    {
+        _http = http;
+        _accessKey = string.IsNullOrWhiteSpace(options.AccessKey) ? null : options.AccessKey;
+        _endpoint = DuctapeHttp.ExecuteEndpoint(options.BaseUrl);
+        _host = HostOf(_endpoint);
+        _product = options.Product;
+        _env = options.Env;
+        _maxResponseBytes = options.MaxResponseBytes;
+        _time = options.TimeProvider;
+    }
+
+    /// <summary>The product for a call: the call's own, else the client's; neither is a configuration error.</summary>
+    public string ResolveProduct(DuctapeRequestOptions? options) =>
+        Resolve(options?.Product, _product)
+        ?? throw new InvalidOperationException(
+            "No product is set. Set DuctapeClientOptions.Product, or pass DuctapeRequestOptions.Product for this call.");
+
+    /// <summary>The environment for a call: the call's own, else the client's; neither is a configuration error.</summary>
+    public string ResolveEnv(DuctapeRequestOptions? options) =>
+        TryResolveEnv(options)
+        ?? throw new InvalidOperationException(
+            "No environment is set. Set DuctapeClientOptions.Env, or pass DuctapeRequestOptions.Env for this call.");
+
+    /// <summary>Whether the client holds a backend access key (not only a publishable key).</summary>
+    public bool HasAccessKey => _accessKey is not null;
+
+    /// <summary>The environment for a call, or null when neither the call nor the client sets one.</summary>
+    public string? TryResolveEnv(DuctapeRequestOptions? options) => Resolve(options?.Env, _env);
+
+    /// <summary>Sends the call and returns its result, which must be present and whole.</summary>
+    public async Task<T> SendAsync<T>(ProxyOperation<T> operation, ProxyCall call, CancellationToken cancellationToken) =>
+        (await ExchangeAsync(operation, call, readResult: true, cancellationToken).ConfigureAwait(false))!;
+
+    /// <summary>Sends the call and ignores any result.</summary>
+    public Task SendAsync(ProxyOperation<JsonElement> operation, ProxyCall call, CancellationToken cancellationToken) =>
+        ExchangeAsync(operation, call, readResult: false, cancellationToken);
+
+    /// <summary>Checks per-call options a user set; throws <see cref="DuctapeValidationException"/> before anything is sent.</summary>
+    public static void CheckRequestOptions(DuctapeRequestOptions? options)
+    {
+        if (options is null)
+        {
+            return;
+        }
+
+        var errors = new ValidationErrors();
+        if (options.IdempotencyKey is { } key)
+        {
+            if (HeaderValue.Problem(key) is { } problem)
+            {
+                errors.Add(nameof(DuctapeRequestOptions.IdempotencyKey), problem);
+            }
+            else if (key.Length > MaxIdempotencyKeyLength)
+            {
+                errors.Add(nameof(DuctapeRequestOptions.IdempotencyKey),
+                    $"is {key.Length} characters long; the limit is {MaxIdempotencyKeyLength}");
+            }
+        }
+
+        if (options.Timeout is { } timeout && (timeout <= TimeSpan.Zero || timeout > DuctapeClientOptions.MaxTimeout))
+        {
+            errors.Add(nameof(DuctapeRequestOptions.Timeout), "must be positive and at most 24 days");
+        }
+
+        errors.ThrowIfAny();
+    }
+
+    private async Task<T?> ExchangeAsync<T>(
+        ProxyOperation<T> operation, ProxyCall call, bool readResult, CancellationToken cancellationToken)
+    {
+        CheckRequestOptions(call.Options);
+        using var request = BuildRequest(operation, call);
+        using var activity = DuctapeTelemetry.Source.StartActivity(operation.SpanName, ActivityKind.Client);
+        activity?.SetTag("ductape.method", operation.Method);
+        activity?.SetTag("ductape.product", call.Product);
+        activity?.SetTag("ductape.session_tag", call.SessionTag);
+        var started = Stopwatch.GetTimestamp();
+        int? statusCode = null;
+        HttpClient? http = null;
+        try
+        {
+            http = _http();
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
+                .ConfigureAwait(false);
+            statusCode = (int)response.StatusCode;
+            activity?.SetTag("http.response.status_code", statusCode);
+            CheckOrigin(operation, response);
+            var body = await BufferedBody.ReadAsync(response, _maxResponseBytes, operation.Method, cancellationToken)
+                .ConfigureAwait(false);
+            var result = Read(operation, response, body.Span, readResult);
+            activity?.SetStatus(ActivityStatusCode.Ok);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            activity?.SetTag("error.type", ex is DuctapeApiException api ? api.Code ?? ex.GetType().Name : ex.GetType().Name);
+            // The SDK's own, the caller's cancellation, and using a disposed client (a bug in the caller) go through as they are.
+            if (ex is DuctapeException or ObjectDisposedException
+                || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                throw;
+            }
+
+            var attempts = request.Options.TryGetValue(DuctapeHttp.AttemptsOption, out var made) ? made : 1;
+            if (ex is OperationCanceledException)
+            {
+                // Not the caller's token and not the SDK's pipeline: the HttpClient's own Timeout (a client passed in).
+                throw new DuctapeTimeoutException(DuctapeTimeoutLimit.Overall, http?.Timeout ?? Timeout.InfiniteTimeSpan, attempts, ex);
+            }
+
+            throw new DuctapeConnectionException(_host, attempts, ex);
+        }
+        finally
+        {
+            if (request.Options.TryGetValue(DuctapeHttp.AttemptsOption, out var attempts))
+            {
+                activity?.SetTag("ductape.retries", attempts - 1);
+            }
+
+            DuctapeTelemetry.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>("ductape.method", operation.Method),
+                new KeyValuePair<string, object?>("ductape.product", call.Product),
+                new KeyValuePair<string, object?>("http.response.status_code", statusCode));
+        }
+    }
+
+    /// <summary>Refuses a redirect, and an answer that came from anywhere but the endpoint (a handler that followed one).</summary>
+    private void CheckOrigin(ProxyOperation operation, HttpResponseMessage response)
+    {
+        if (DuctapeHttp.IsRedirect(response.StatusCode))
+        {
+            var target = response.Headers.Location is { } location
+                ? HostOf(new Uri(_endpoint, location))
+                : "nowhere (no Location header)";
+            throw new DuctapeApiException(response.StatusCode, DuctapeApiException.InvalidResponseCode,
+                $"Ductape's answer to '{operation.Method}' was a redirect ({(int)response.StatusCode}) to {target}. The SDK never " +
+                "follows redirects, so nothing was sent there; check that DuctapeClientOptions.BaseUrl is Ductape's API root.",
+                DuctapeHttp.RequestId(response));
+        }
+
+        if (response.RequestMessage?.RequestUri is { } answered && answered != _endpoint)
+        {
+            throw new DuctapeApiException(response.StatusCode, DuctapeApiException.InvalidResponseCode,
+                $"The answer to '{operation.Method}' came from {HostOf(answered)}, not from {_host}: an HTTP handler " +
+                "followed a redirect. The answer was refused; configure the handler with AllowAutoRedirect = false.",
+                DuctapeHttp.RequestId(response));
+        }
+    }
+
+    private T? Read<T>(ProxyOperation<T> operation, HttpResponseMessage response, ReadOnlySpan<byte> body, bool readResult)
+    {
+        var status = response.StatusCode;
+        ProxyEnvelope<T> envelope;
+        try
+        {
+            envelope = ProxyEnvelope<T>.Read(body, readResult ? operation.ResultType : null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Malformed JSON, invalid UTF-8, a value of the wrong type or out of range: all one thing to the caller.
+            throw InvalidResponse(operation, response, body,
+                response.IsSuccessStatusCode ? "could not be read" : "is not a Ductape response", ex);
+        }
+
+        if (response.IsSuccessStatusCode && envelope.Status == true)
+        {
+            if (!readResult)
+            {
+                return default;
+            }
+
+            if (!envelope.HasData)
+            {
+                throw InvalidResponse(operation, response, body, "holds no result (data.data)", inner: null);
+            }
+
+            if (WireShape.FindMissing(envelope.Data, operation.ResultType) is { } missing)
+            {
+                throw InvalidResponse(operation, response, body, $"lacks '{missing}', which the contract requires", inner: null);
+            }
+
+            return envelope.Data;
+        }
+
+        // A JSON object that says status/code/message is Ductape talking; anything else came from something in between.
+        if (envelope.Status is null && envelope.Code is null && envelope.Message is null)
+        {
+            throw InvalidResponse(operation, response, body, "is not a Ductape response", inner: null);
+        }
+
+        var requestId = envelope.RequestId ?? DuctapeHttp.RequestId(response);
+        var message = envelope.Message is null ? "no message" : ResponseExcerpt.Redact(Truncate(envelope.Message));
+        throw new DuctapeApiException(status, envelope.Code is null ? null : Truncate(envelope.Code),
+            $"Ductape rejected '{operation.Method}' ({(int)status} {envelope.Code ?? "no code"}): {message}" +
+            (requestId is null ? "." : $" (request id {requestId})."),
+            requestId, DuctapeHttp.RetryAfter(response, _time));
+    }
+
+    private DuctapeApiException InvalidResponse(
+        ProxyOperation operation, HttpResponseMessage response, ReadOnlySpan<byte> body, string what, Exception? inner) =>
+        new(response.StatusCode, DuctapeApiException.InvalidResponseCode,
+            $"Ductape's answer to '{operation.Method}' ({(int)response.StatusCode} {response.ReasonPhrase}) {what}; see ResponseBody. " +
+            "If this persists, check that DuctapeClientOptions.BaseUrl points at Ductape.",
+            DuctapeHttp.RequestId(response), DuctapeHttp.RetryAfter(response, _time),
+            ResponseExcerpt.Of(body, operation.ResultHoldsSecrets && response.IsSuccessStatusCode),
+            // The inner exception may quote the body (a JSON path and value), so only its type travels on.
+            inner is null ? null : new JsonException($"{inner.GetType().Name} while reading the answer."));
+
+    private HttpRequestMessage BuildRequest(ProxyOperation operation, ProxyCall call)
+    {
+        var accessKey = _accessKey ?? throw new InvalidOperationException(
+            "This call needs DuctapeClientOptions.AccessKey: a publishable key alone cannot call the Ductape API from a backend SDK.");
+        var buffer = new MemoryStream(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("module"u8, operation.Module);
+            writer.WriteString("method"u8, operation.Method);
+            writer.WriteStartArray("params"u8);
+            call.WriteParams(writer);
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        var content = new ByteArrayContent(buffer.GetBuffer(), 0, (int)buffer.Length);
+        content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
+        var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = content };
+
+        // One key per call, set once here: every retry re-sends this same message, so the key is identical on each attempt.
+        var idempotencyKey = operation.ChangesState ? call.Options?.IdempotencyKey ?? Guid.NewGuid().ToString() : null;
+        DuctapeHttp.SetHeaders(request, accessKey, idempotencyKey);
+        request.Options.Set(DuctapeHttp.MethodOption, operation.Method);
+        if (call.Options?.Timeout is { } timeout)
+        {
+            request.Options.Set(DuctapeHttp.TimeoutOption, timeout);
+        }
+
+        return request;
+    }
+
+    /// <summary>Host and port (the port only when not the scheme's default); never the path or query.</summary>
+    private static string HostOf(Uri uri) => uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}";
+
+    private static string Truncate(string text) => text.Length > 512 ? text[..512] + "…" : text;
+
+    private static string? Resolve(string? perCall, string? fallback) =>
+        !string.IsNullOrWhiteSpace(perCall) ? perCall : !string.IsNullOrWhiteSpace(fallback) ? fallback : null;
+}
