@@ -2,7 +2,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Ductape.Sdk.Tests;
 
-internal sealed record LogEntry(string Category, LogLevel Level, EventId EventId, string Message);
+/// <summary>One log call: its formatted message and its structured state, flattened to text.</summary>
+internal sealed record LogEntry(string Category, LogLevel Level, EventId EventId, string Message, string State = "");
 
 /// <summary>Collects what the SDK logs, so tests can check levels, content, and that no secret leaks.</summary>
 internal sealed class CapturingLoggerFactory : ILoggerFactory
@@ -39,7 +40,10 @@ internal sealed class CapturingLoggerFactory : ILoggerFactory
         {
             lock (owner._entries)
             {
-                owner._entries.Add(new LogEntry(category, logLevel, eventId, formatter(state, exception)));
+                var structured = state is IEnumerable<KeyValuePair<string, object?>> pairs
+                    ? string.Join("; ", pairs.Select(p => $"{p.Key}={p.Value}"))
+                    : state?.ToString() ?? "";
+                owner._entries.Add(new LogEntry(category, logLevel, eventId, formatter(state, exception), structured));
             }
         }
     }

@@ -43,17 +43,28 @@ internal static class DuctapeHttp
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
     };
 
-    /// <summary>Turns redirects off on a handler someone else configured, when it is of a kind that follows them.</summary>
+    /// <summary>
+    /// Turns redirects off on a handler someone else configured, when it is of a kind that follows them. A shared handler
+    /// that has already sent requests cannot be changed; the send path still refuses any answer that did not come from
+    /// the endpoint.
+    /// </summary>
     public static void DisableRedirects(HttpMessageHandler? handler)
     {
-        switch (handler)
+        try
         {
-            case SocketsHttpHandler sockets:
-                sockets.AllowAutoRedirect = false;
-                break;
-            case HttpClientHandler client:
-                client.AllowAutoRedirect = false;
-                break;
+            switch (handler)
+            {
+                case SocketsHttpHandler { AllowAutoRedirect: true } sockets:
+                    sockets.AllowAutoRedirect = false;
+                    break;
+                case HttpClientHandler { AllowAutoRedirect: true } client:
+                    client.AllowAutoRedirect = false;
+                    break;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already in use: see above.
         }
     }
 
