@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net;
-using System.Net.Http.Headers;
 
 namespace Ductape.Sdk.Proxy;
 
@@ -14,17 +13,11 @@ internal sealed class BufferedBody : HttpContent
     private byte[]? _buffer;
     private readonly int _length;
 
-    private BufferedBody(byte[] buffer, int length, HttpContentHeaders headers)
+    // The original content headers are not carried over: only the SDK's send path reads this content, by its bytes.
+    private BufferedBody(byte[] buffer, int length)
     {
         _buffer = buffer;
         _length = length;
-        foreach (var header in headers)
-        {
-            if (!header.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
-            {
-                Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
-        }
     }
 
     /// <summary>The body's bytes; valid until the response is disposed.</summary>
@@ -85,7 +78,7 @@ internal sealed class BufferedBody : HttpContent
                 }
             }
 
-            var body = new BufferedBody(buffer, length, content.Headers);
+            var body = new BufferedBody(buffer, length);
             response.Content = body;
             content.Dispose();
             return body;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Reflection;
 
 namespace Ductape.Sdk.Proxy;
@@ -11,15 +10,6 @@ internal static class DuctapeHttp
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const string RequestIdHeader = "x-request-id";
     public const string ExecutePath = "proxy/v1/sdk-proxy/execute";
-
-    /// <summary>The proxy method of a request, for logs (never parameters).</summary>
-    public static readonly HttpRequestOptionsKey<string> MethodOption = new("Ductape.Method");
-
-    /// <summary>How many attempts the resilience handler made, for traces.</summary>
-    public static readonly HttpRequestOptionsKey<int> AttemptsOption = new("Ductape.Attempts");
-
-    /// <summary>A per-call overall timeout that replaces the client's.</summary>
-    public static readonly HttpRequestOptionsKey<TimeSpan> TimeoutOption = new("Ductape.Timeout");
 
     public static readonly string UserAgent = BuildUserAgent();
 
@@ -105,10 +95,14 @@ internal static class DuctapeHttp
         return $"Ductape.Sdk/{version} (.NET {Environment.Version})";
     }
 
+    /// <summary>
+    /// Sets the SDK's headers. Values are added without parsing: the user-supplied ones were checked against
+    /// <c>HeaderValue</c> when the options or the call were validated, the rest are constants.
+    /// </summary>
     public static void SetHeaders(HttpRequestMessage request, string accessKey, string? idempotencyKey)
     {
         request.Headers.TryAddWithoutValidation(AccessKeyHeader, accessKey);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.TryAddWithoutValidation("Accept", "application/json");
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         if (idempotencyKey is not null)
         {

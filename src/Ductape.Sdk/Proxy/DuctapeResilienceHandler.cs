@@ -16,9 +16,7 @@ namespace Ductape.Sdk.Proxy;
 /// </summary>
 internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
 {
-    private static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("Ductape.Request");
-    private static readonly ResiliencePropertyKey<int> AttemptsKey = new("Ductape.Attempts");
-    private static readonly ResiliencePropertyKey<bool> OverallTimedOutKey = new("Ductape.OverallTimedOut");
+    private static readonly ResiliencePropertyKey<CallState> StateKey = new("Ductape.Call");
 
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly DuctapeRetryOptions _retry;
@@ -47,18 +45,26 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        var overall = OverallTimeout(request);
+        var call = new CallState(request, overall == Timeout.InfiniteTimeSpan ? null : _time.GetUtcNow() + overall) { Handler = this };
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(RequestKey, request);
-        context.Properties.Set(AttemptsKey, 0);
+        context.Properties.Set(StateKey, call);
         try
         {
             var outcome = await _pipeline.ExecuteOutcomeAsync(
-                static async (ctx, handler) =>
+                static async (ctx, state) =>
                 {
-                    ctx.Properties.Set(AttemptsKey, ctx.Properties.GetValue(AttemptsKey, 0) + 1);
+                    state.Attempts++;
+                    if (state.Deadline is { } deadline && state.Handler._time.GetUtcNow() >= deadline)
+                    {
+                        // The back-off wait ran into the deadline: no attempt is left inside the overall limit.
+                        state.OverallTimedOut = true;
+                        return Outcome.FromException<HttpResponseMessage>(new TimeoutRejectedException());
+                    }
+
                     try
                     {
-                        var response = await handler.SendOnceAsync(ctx.Properties.GetValue(RequestKey, null!), ctx.CancellationToken)
+                        var response = await state.Handler.SendOnceAsync(state.Request, ctx.CancellationToken)
                             .ConfigureAwait(ctx.ContinueOnCapturedContext);
                         return Outcome.FromResult(response);
                     }
@@ -68,7 +74,7 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
                     }
                 },
                 context,
-                this).ConfigureAwait(false);
+                call).ConfigureAwait(false);
 
             if (cancellationToken.IsCancellationRequested)
             {
@@ -82,12 +88,11 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
                 return outcome.Result!;
             }
 
-            var attempts = context.Properties.GetValue(AttemptsKey, 1);
             if (outcome.Exception is TimeoutRejectedException timedOut)
             {
-                throw context.Properties.GetValue(OverallTimedOutKey, false)
-                    ? new DuctapeTimeoutException(DuctapeTimeoutLimit.Overall, OverallTimeout(request), attempts, timedOut)
-                    : new DuctapeTimeoutException(DuctapeTimeoutLimit.Attempt, _retry.AttemptTimeout, attempts, timedOut);
+                throw call.OverallTimedOut
+                    ? new DuctapeTimeoutException(DuctapeTimeoutLimit.Overall, overall, call.Attempts, timedOut)
+                    : new DuctapeTimeoutException(DuctapeTimeoutLimit.Attempt, _retry.AttemptTimeout, call.Attempts, timedOut);
             }
 
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(outcome.Exception);
@@ -95,7 +100,11 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
         }
         finally
         {
-            request.Options.Set(DuctapeHttp.AttemptsOption, context.Properties.GetValue(AttemptsKey, 1));
+            if (request is ProxyRequest proxyRequest)
+            {
+                proxyRequest.Attempts = call.Attempts;
+            }
+
             ResilienceContextPool.Shared.Return(context);
         }
     }
@@ -123,38 +132,31 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
     }
 
     private static string MethodOf(HttpRequestMessage request) =>
-        request.Options.TryGetValue(DuctapeHttp.MethodOption, out var method) ? method : "unknown";
+        (request as ProxyRequest)?.Operation ?? "unknown";
 
     private TimeSpan OverallTimeout(HttpRequestMessage request) =>
-        request.Options.TryGetValue(DuctapeHttp.TimeoutOption, out var perCall) ? perCall : _timeout;
+        (request as ProxyRequest)?.Timeout ?? _timeout;
 
+    /// <summary>
+    /// Retry around one timeout per attempt. The overall limit needs no timer of its own: each attempt's timeout is the
+    /// attempt limit or what is left of the overall one, whichever is shorter, and back-off waits never cross the deadline.
+    /// </summary>
     private ResiliencePipeline<HttpResponseMessage> BuildPipeline()
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time };
-        builder.AddTimeout(new TimeoutStrategyOptions
-        {
-            // A generator so a call can bring its own overall timeout; zero or infinite turns the limit off.
-            TimeoutGenerator = args => ValueTask.FromResult(OverallTimeout(args.Context.Properties.GetValue(RequestKey, null!))),
-            OnTimeout = args =>
-            {
-                args.Context.Properties.Set(OverallTimedOutKey, true);
-                return default;
-            },
-        });
-
         if (_retry.MaxRetries > 0)
         {
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 MaxRetryAttempts = _retry.MaxRetries,
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(DelayBefore(args.AttemptNumber, args.Outcome)),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(DelayBefore(args.AttemptNumber, args.Outcome, State(args.Context))),
                 OnRetry = args =>
                 {
-                    var retried = args.Context.Properties.GetValue(RequestKey, null!);
-                    DuctapeTelemetry.Retries.Add(1, new KeyValuePair<string, object?>("ductape.method", MethodOf(retried)));
+                    var request = State(args.Context).Request;
+                    DuctapeTelemetry.Retries.Add(1, new KeyValuePair<string, object?>("ductape.method", MethodOf(request)));
                     LogRetry(
-                        args.Context.Properties.GetValue(RequestKey, null!),
+                        request,
                         args.AttemptNumber + 1,
                         args.Outcome.Result is { } response ? $"{(int)response.StatusCode}" : args.Outcome.Exception?.GetType().Name ?? "unknown",
                         args.RetryDelay);
@@ -165,15 +167,41 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
 
         builder.AddTimeout(new TimeoutStrategyOptions
         {
-            TimeoutGenerator = _ => ValueTask.FromResult(_retry.AttemptTimeout),
+            TimeoutGenerator = args => ValueTask.FromResult(AttemptLimit(State(args.Context))),
+            OnTimeout = args =>
+            {
+                var state = State(args.Context);
+                state.OverallTimedOut = state.AttemptBoundByDeadline;
+                return default;
+            },
         });
 
         return builder.Build();
     }
 
+    private static CallState State(ResilienceContext context) => context.Properties.GetValue(StateKey, null!);
+
+    /// <summary>The attempt timeout, or what is left of the overall one when that is shorter (infinite turns a limit off).</summary>
+    private TimeSpan AttemptLimit(CallState state)
+    {
+        var limit = _retry.AttemptTimeout;
+        state.AttemptBoundByDeadline = false;
+        if (state.Deadline is { } deadline)
+        {
+            var left = deadline - _time.GetUtcNow();
+            if (limit == Timeout.InfiniteTimeSpan || left <= limit)
+            {
+                state.AttemptBoundByDeadline = true;
+                limit = left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1);
+            }
+        }
+
+        return limit;
+    }
+
     private bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
     {
-        if (context.CancellationToken.IsCancellationRequested)
+        if (context.CancellationToken.IsCancellationRequested || State(context).OverallTimedOut)
         {
             return false;
         }
@@ -193,17 +221,28 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
         return DuctapeHttp.RetryAfter(response, _time) is not { } wait || wait <= _retry.MaxRetryAfter;
     }
 
-    private TimeSpan DelayBefore(int attempt, Outcome<HttpResponseMessage> outcome)
+    private TimeSpan DelayBefore(int attempt, Outcome<HttpResponseMessage> outcome, CallState state)
     {
+        TimeSpan delay;
         if (outcome.Result is { } response && DuctapeHttp.RetryAfter(response, _time) is { } wait)
         {
-            return wait;
+            delay = wait;
+        }
+        else
+        {
+            // Exponential back-off with "equal jitter": half fixed, half random, so delays grow and never synchronise.
+            var exponential = _retry.BaseDelay.Ticks * Math.Pow(2, Math.Min(attempt, 30));
+            var capped = Math.Min(exponential, _retry.MaxDelay.Ticks);
+            delay = TimeSpan.FromTicks((long)(capped / 2 + (capped / 2 * Random.Shared.NextDouble())));
         }
 
-        // Exponential back-off with "equal jitter": half fixed, half random, so delays grow and never synchronise.
-        var exponential = _retry.BaseDelay.Ticks * Math.Pow(2, Math.Min(attempt, 30));
-        var capped = Math.Min(exponential, _retry.MaxDelay.Ticks);
-        return TimeSpan.FromTicks((long)(capped / 2 + (capped / 2 * Random.Shared.NextDouble())));
+        // Never wait past the deadline: the next attempt then finds no time left and ends the call as an overall timeout.
+        if (state.Deadline is { } deadline && deadline - _time.GetUtcNow() is var left && left < delay)
+        {
+            delay = left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        }
+
+        return delay;
     }
 
     private static bool IsTransient(HttpStatusCode status) => status is HttpStatusCode.RequestTimeout
@@ -219,4 +258,22 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning,
         Message = "Ductape call '{Method}' attempt {Attempt} failed ({Outcome}); retrying in {DelayMs} ms")]
     private static partial void LogRetrying(ILogger logger, string method, int attempt, string outcome, long delayMs);
+
+    /// <summary>What the pipeline knows about one call: one object, so no attempt boxes a value into the context.</summary>
+    private sealed class CallState(HttpRequestMessage request, DateTimeOffset? deadline)
+    {
+        public HttpRequestMessage Request { get; } = request;
+
+        /// <summary>When the overall timeout ends the call, or null when it is off.</summary>
+        public DateTimeOffset? Deadline { get; } = deadline;
+
+        public int Attempts { get; set; }
+
+        /// <summary>Whether the current attempt's timeout is the deadline rather than the attempt limit.</summary>
+        public bool AttemptBoundByDeadline { get; set; }
+
+        public bool OverallTimedOut { get; set; }
+
+        public DuctapeResilienceHandler Handler { get; init; } = null!;
+    }
 }

@@ -57,8 +57,8 @@ internal sealed class ProxySender
     public string? TryResolveEnv(DuctapeRequestOptions? options) => Resolve(options?.Env, _env);
 
     /// <summary>Sends the call and returns its result, which must be present and whole.</summary>
-    public async Task<T> SendAsync<T>(ProxyOperation<T> operation, ProxyCall call, CancellationToken cancellationToken) =>
-        (await ExchangeAsync(operation, call, readResult: true, cancellationToken).ConfigureAwait(false))!;
+    public Task<T> SendAsync<T>(ProxyOperation<T> operation, ProxyCall call, CancellationToken cancellationToken) =>
+        ExchangeAsync(operation, call, readResult: true, cancellationToken);
 
     /// <summary>Sends the call and ignores any result.</summary>
     public Task SendAsync(ProxyOperation<JsonElement> operation, ProxyCall call, CancellationToken cancellationToken) =>
@@ -94,7 +94,7 @@ internal sealed class ProxySender
         errors.ThrowIfAny();
     }
 
-    private async Task<T?> ExchangeAsync<T>(
+    private async Task<T> ExchangeAsync<T>(
         ProxyOperation<T> operation, ProxyCall call, bool readResult, CancellationToken cancellationToken)
     {
         CheckRequestOptions(call.Options);
@@ -131,7 +131,7 @@ internal sealed class ProxySender
                 throw;
             }
 
-            var attempts = request.Options.TryGetValue(DuctapeHttp.AttemptsOption, out var made) ? made : 1;
+            var attempts = Math.Max(request.Attempts, 1);
             if (ex is OperationCanceledException)
             {
                 // Not the caller's token and not the SDK's pipeline: the HttpClient's own Timeout (a client passed in).
@@ -142,15 +142,18 @@ internal sealed class ProxySender
         }
         finally
         {
-            if (request.Options.TryGetValue(DuctapeHttp.AttemptsOption, out var attempts))
+            if (request.Attempts > 0)
             {
-                activity?.SetTag("ductape.retries", attempts - 1);
+                activity?.SetTag("ductape.retries", request.Attempts - 1);
             }
 
-            DuctapeTelemetry.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
-                new KeyValuePair<string, object?>("ductape.method", operation.Method),
-                new KeyValuePair<string, object?>("ductape.product", call.Product),
-                new KeyValuePair<string, object?>("http.response.status_code", statusCode));
+            if (DuctapeTelemetry.RequestDuration.Enabled)
+            {
+                DuctapeTelemetry.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
+                    new KeyValuePair<string, object?>("ductape.method", operation.Method),
+                    new KeyValuePair<string, object?>("ductape.product", call.Product),
+                    new KeyValuePair<string, object?>("http.response.status_code", statusCode));
+            }
         }
     }
 
@@ -168,7 +171,7 @@ internal sealed class ProxySender
                 DuctapeHttp.RequestId(response));
         }
 
-        if (response.RequestMessage?.RequestUri is { } answered && answered != _endpoint)
+        if (response.RequestMessage?.RequestUri is { } answered && !ReferenceEquals(answered, _endpoint) && answered != _endpoint)
         {
             throw new DuctapeApiException(response.StatusCode, DuctapeApiException.InvalidResponseCode,
                 $"The answer to '{operation.Method}' came from {HostOf(answered)}, not from {_host}: an HTTP handler " +
@@ -177,7 +180,7 @@ internal sealed class ProxySender
         }
     }
 
-    private T? Read<T>(ProxyOperation<T> operation, HttpResponseMessage response, ReadOnlySpan<byte> body, bool readResult)
+    private T Read<T>(ProxyOperation<T> operation, HttpResponseMessage response, ReadOnlySpan<byte> body, bool readResult)
     {
         var status = response.StatusCode;
         ProxyEnvelope<T> envelope;
@@ -196,7 +199,7 @@ internal sealed class ProxySender
         {
             if (!readResult)
             {
-                return default;
+                return default!;
             }
 
             if (!envelope.HasData)
@@ -209,7 +212,7 @@ internal sealed class ProxySender
                 throw InvalidResponse(operation, response, body, $"lacks '{missing}', which the contract requires", inner: null);
             }
 
-            return envelope.Data;
+            return envelope.Data!;
         }
 
         // A JSON object that says status/code/message is Ductape talking; anything else came from something in between.
@@ -236,7 +239,7 @@ internal sealed class ProxySender
             // The inner exception may quote the body (a JSON path and value), so only its type travels on.
             inner is null ? null : new JsonException($"{inner.GetType().Name} while reading the answer."));
 
-    private HttpRequestMessage BuildRequest(ProxyOperation operation, ProxyCall call)
+    private ProxyRequest BuildRequest(ProxyOperation operation, ProxyCall call)
     {
         var accessKey = _accessKey ?? throw new InvalidOperationException(
             "This call needs DuctapeClientOptions.AccessKey: a publishable key alone cannot call the Ductape API from a backend SDK.");
@@ -253,18 +256,12 @@ internal sealed class ProxySender
         }
 
         var content = new ByteArrayContent(buffer.GetBuffer(), 0, (int)buffer.Length);
-        content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
-        var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = content };
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=utf-8");
+        var request = new ProxyRequest(_endpoint, operation.Method, call.Options?.Timeout) { Content = content };
 
         // One key per call, set once here: every retry re-sends this same message, so the key is identical on each attempt.
         var idempotencyKey = operation.ChangesState ? call.Options?.IdempotencyKey ?? Guid.NewGuid().ToString() : null;
         DuctapeHttp.SetHeaders(request, accessKey, idempotencyKey);
-        request.Options.Set(DuctapeHttp.MethodOption, operation.Method);
-        if (call.Options?.Timeout is { } timeout)
-        {
-            request.Options.Set(DuctapeHttp.TimeoutOption, timeout);
-        }
-
         return request;
     }
 
