@@ -38,6 +38,7 @@ public class ProductSessionsClient
     /// <exception cref="InvalidOperationException">No product is set on the call or the client.</exception>
     /// <exception cref="DuctapeApiException">Ductape refused the call, for example <c>SESSION_EXISTS</c>.</exception>
     /// <exception cref="DuctapeTimeoutException">The call ran out of time.</exception>
+    /// <exception cref="DuctapeConnectionException">No answer arrived on any attempt (connection failed, reset or cut short).</exception>
     public virtual Task<ProductSession> CreateAsync(
         ProductSession session, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -66,6 +67,7 @@ public class ProductSessionsClient
     /// <exception cref="InvalidOperationException">No product is set on the call or the client.</exception>
     /// <exception cref="DuctapeApiException">Ductape refused the call, for example <c>SESSION_NOT_FOUND</c>.</exception>
     /// <exception cref="DuctapeTimeoutException">The call ran out of time.</exception>
+    /// <exception cref="DuctapeConnectionException">No answer arrived on any attempt (connection failed, reset or cut short).</exception>
     public virtual Task<ProductSession> UpdateAsync(
         ProductSessionUpdate update, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -92,6 +94,7 @@ public class ProductSessionsClient
     /// <exception cref="InvalidOperationException">No product is set on the call or the client.</exception>
     /// <exception cref="DuctapeApiException">Ductape refused the call, for example <c>SESSION_NOT_FOUND</c>.</exception>
     /// <exception cref="DuctapeTimeoutException">The call ran out of time.</exception>
+    /// <exception cref="DuctapeConnectionException">No answer arrived on any attempt (connection failed, reset or cut short).</exception>
     public virtual Task<ProductSession> FetchAsync(
         string tag, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -105,6 +108,7 @@ public class ProductSessionsClient
     /// <exception cref="InvalidOperationException">No product is set on the call or the client.</exception>
     /// <exception cref="DuctapeApiException">Ductape refused the call.</exception>
     /// <exception cref="DuctapeTimeoutException">The call ran out of time.</exception>
+    /// <exception cref="DuctapeConnectionException">No answer arrived on any attempt (connection failed, reset or cut short).</exception>
     public virtual async Task<IReadOnlyList<ProductSession>> FetchAllAsync(
         DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -124,8 +128,43 @@ public class ProductSessionsClient
     /// <exception cref="InvalidOperationException">No product is set on the call or the client.</exception>
     /// <exception cref="DuctapeApiException">Ductape refused the call, for example <c>SESSION_NOT_FOUND</c>.</exception>
     /// <exception cref="DuctapeTimeoutException">The call ran out of time.</exception>
+    /// <exception cref="DuctapeConnectionException">No answer arrived on any attempt (connection failed, reset or cut short).</exception>
     public virtual Task DeleteAsync(string tag, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default) =>
         Transport.SendAsync(ProxyOperations.Delete, TagCall(tag, options), cancellationToken);
+
+    /// <summary>Creates a session type, as <see cref="CreateAsync(ProductSession, DuctapeRequestOptions?, CancellationToken)"/>. Lets the cancellation token follow the required arguments.</summary>
+    /// <param name="session">The configuration.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>The session type as Ductape stored it.</returns>
+    public Task<ProductSession> CreateAsync(ProductSession session, CancellationToken cancellationToken) =>
+        CreateAsync(session, options: null, cancellationToken);
+
+    /// <summary>Changes a session type, as <see cref="UpdateAsync(ProductSessionUpdate, DuctapeRequestOptions?, CancellationToken)"/>. Lets the cancellation token follow the required arguments.</summary>
+    /// <param name="update">The tag of the session type and the properties to change.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>The session type as Ductape stored it after the change.</returns>
+    public Task<ProductSession> UpdateAsync(ProductSessionUpdate update, CancellationToken cancellationToken) =>
+        UpdateAsync(update, options: null, cancellationToken);
+
+    /// <summary>Fetches one session type, as <see cref="FetchAsync(string, DuctapeRequestOptions?, CancellationToken)"/>. Lets the cancellation token follow the required arguments.</summary>
+    /// <param name="tag">The session type's tag.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>The session type.</returns>
+    public Task<ProductSession> FetchAsync(string tag, CancellationToken cancellationToken) =>
+        FetchAsync(tag, options: null, cancellationToken);
+
+    /// <summary>Fetches every session type, as <see cref="FetchAllAsync(DuctapeRequestOptions?, CancellationToken)"/>. Lets the cancellation token follow the required arguments.</summary>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>The session types; empty when there are none.</returns>
+    public Task<IReadOnlyList<ProductSession>> FetchAllAsync(CancellationToken cancellationToken) =>
+        FetchAllAsync(options: null, cancellationToken);
+
+    /// <summary>Deletes a session type, as <see cref="DeleteAsync(string, DuctapeRequestOptions?, CancellationToken)"/>. Lets the cancellation token follow the required arguments.</summary>
+    /// <param name="tag">The session type's tag.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>A task that completes when Ductape has deleted it.</returns>
+    public Task DeleteAsync(string tag, CancellationToken cancellationToken) =>
+        DeleteAsync(tag, options: null, cancellationToken);
 
     private ProxyCall TagCall(string tag, DuctapeRequestOptions? options)
     {

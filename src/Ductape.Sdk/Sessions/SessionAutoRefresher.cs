@@ -44,7 +44,7 @@ public sealed class SessionAutoRefresher : IDisposable
     /// <summary>Prepares to refresh <paramref name="tokens"/>; nothing happens until <see cref="Start"/>.</summary>
     /// <param name="sessions">The client's sessions.</param>
     /// <param name="tag">The session type's tag.</param>
-    /// <param name="tokens">The tokens from <see cref="SessionsClient.StartAsync"/> or a previous refresh.</param>
+    /// <param name="tokens">The tokens from <see cref="SessionsClient.StartAsync(string, System.Text.Json.JsonElement, TimeSpan?, DuctapeRequestOptions?, CancellationToken)"/> or a previous refresh.</param>
     /// <param name="options">The settings, or null for the defaults.</param>
     /// <exception cref="ArgumentException">A negative lead time or a retry delay under one second.</exception>
     public SessionAutoRefresher(SessionsClient sessions, string tag, SessionTokens tokens, SessionAutoRefresherOptions? options = null)

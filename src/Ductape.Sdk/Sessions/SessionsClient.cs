@@ -45,6 +45,8 @@ public class SessionsClient
     /// <exception cref="DuctapeValidationException">Bad input; nothing was sent.</exception>
     /// <exception cref="InvalidOperationException">No product or environment is set, or the client holds only a publishable key.</exception>
     /// <exception cref="DuctapeApiException">Ductape refused the call.</exception>
+    /// <exception cref="DuctapeTimeoutException">The call ran out of time, reading the answer included.</exception>
+    /// <exception cref="DuctapeConnectionException">No answer arrived on any attempt (connection failed, reset or cut short).</exception>
     public virtual Task<SessionTokens> StartAsync(
         string tag, JsonElement data, TimeSpan? expiresIn = null, DuctapeRequestOptions? options = null,
         CancellationToken cancellationToken = default)
@@ -83,6 +85,9 @@ public class SessionsClient
     /// <param name="cancellationToken">Cancels the call, retries included.</param>
     /// <returns><c>Valid = false</c> for a bad token; otherwise its data, session id and expiry.</returns>
     /// <exception cref="DuctapeValidationException">The tag or token is blank; nothing was sent.</exception>
+    /// <exception cref="DuctapeApiException">Ductape refused the call, or its answer was not a usable Ductape answer (<c>INVALID_RESPONSE</c>).</exception>
+    /// <exception cref="DuctapeTimeoutException">The call ran out of time, reading the answer included.</exception>
+    /// <exception cref="DuctapeConnectionException">No answer arrived on any attempt (connection failed, reset or cut short).</exception>
     public virtual async Task<SessionVerification> VerifyAsync(
         string tag, string token, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -119,6 +124,8 @@ public class SessionsClient
     /// <returns>New session and refresh tokens.</returns>
     /// <exception cref="DuctapeValidationException">The tag or refresh token is blank; nothing was sent.</exception>
     /// <exception cref="DuctapeApiException">Ductape refused the call, for example for a used refresh token.</exception>
+    /// <exception cref="DuctapeTimeoutException">The call ran out of time, reading the answer included.</exception>
+    /// <exception cref="DuctapeConnectionException">No answer arrived on any attempt (connection failed, reset or cut short).</exception>
     public virtual Task<SessionTokens> RefreshAsync(
         string tag, string refreshToken, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -136,6 +143,9 @@ public class SessionsClient
     /// <param name="cancellationToken">Cancels the call, retries included.</param>
     /// <returns>How many sessions were revoked.</returns>
     /// <exception cref="DuctapeValidationException">Both or neither of the two are given; nothing was sent.</exception>
+    /// <exception cref="DuctapeApiException">Ductape refused the call, or its answer was not a usable Ductape answer (<c>INVALID_RESPONSE</c>).</exception>
+    /// <exception cref="DuctapeTimeoutException">The call ran out of time, reading the answer included.</exception>
+    /// <exception cref="DuctapeConnectionException">No answer arrived on any attempt (connection failed, reset or cut short).</exception>
     public virtual async Task<int> RevokeAsync(
         string tag, string? sessionId = null, string? identifier = null, DuctapeRequestOptions? options = null,
         CancellationToken cancellationToken = default)
@@ -169,6 +179,9 @@ public class SessionsClient
     /// <param name="cancellationToken">Cancels the call, retries included.</param>
     /// <returns>How many sessions were revoked.</returns>
     /// <exception cref="DuctapeValidationException">The tag or identifier is blank; nothing was sent.</exception>
+    /// <exception cref="DuctapeApiException">Ductape refused the call, or its answer was not a usable Ductape answer (<c>INVALID_RESPONSE</c>).</exception>
+    /// <exception cref="DuctapeTimeoutException">The call ran out of time, reading the answer included.</exception>
+    /// <exception cref="DuctapeConnectionException">No answer arrived on any attempt (connection failed, reset or cut short).</exception>
     public virtual async Task<int> RevokeAllAsync(
         string tag, string identifier, string? excludeSessionId = null, DuctapeRequestOptions? options = null,
         CancellationToken cancellationToken = default)
@@ -196,6 +209,9 @@ public class SessionsClient
     /// <param name="cancellationToken">Cancels the call, retries included.</param>
     /// <returns>The page.</returns>
     /// <exception cref="DuctapeValidationException">Bad tag, page or limit; nothing was sent.</exception>
+    /// <exception cref="DuctapeApiException">Ductape refused the call, or its answer was not a usable Ductape answer (<c>INVALID_RESPONSE</c>).</exception>
+    /// <exception cref="DuctapeTimeoutException">The call ran out of time, reading the answer included.</exception>
+    /// <exception cref="DuctapeConnectionException">No answer arrived on any attempt (connection failed, reset or cut short).</exception>
     public virtual async Task<DuctapePage<ActiveSession>> ListActiveAsync(
         string tag, string? identifier = null, int page = 1, int limit = DefaultLimit, DuctapeRequestOptions? options = null,
         CancellationToken cancellationToken = default)
@@ -223,6 +239,7 @@ public class SessionsClient
     /// <param name="options">Per-call settings, or null.</param>
     /// <param name="cancellationToken">Stops the walk.</param>
     /// <returns>The sessions.</returns>
+    /// <exception cref="DuctapeException">While enumerating: what <see cref="ListActiveAsync(string, string?, int, int, DuctapeRequestOptions?, CancellationToken)"/> throws for a page.</exception>
     public virtual IAsyncEnumerable<ActiveSession> ListAllActiveAsync(
         string tag, string? identifier = null, int limit = MaxLimit, DuctapeRequestOptions? options = null,
         CancellationToken cancellationToken = default) =>
@@ -236,6 +253,9 @@ public class SessionsClient
     /// <param name="cancellationToken">Cancels the call, retries included.</param>
     /// <returns>The page.</returns>
     /// <exception cref="DuctapeValidationException">Bad session tag, page or limit; nothing was sent.</exception>
+    /// <exception cref="DuctapeApiException">Ductape refused the call, or its answer was not a usable Ductape answer (<c>INVALID_RESPONSE</c>).</exception>
+    /// <exception cref="DuctapeTimeoutException">The call ran out of time, reading the answer included.</exception>
+    /// <exception cref="DuctapeConnectionException">No answer arrived on any attempt (connection failed, reset or cut short).</exception>
     public virtual async Task<DuctapePage<SessionUser>> FetchUsersAsync(
         string session, int page = 1, int limit = DefaultLimit, DuctapeRequestOptions? options = null,
         CancellationToken cancellationToken = default)
@@ -258,6 +278,7 @@ public class SessionsClient
     /// <param name="options">Per-call settings, or null.</param>
     /// <param name="cancellationToken">Stops the walk.</param>
     /// <returns>The users.</returns>
+    /// <exception cref="DuctapeException">While enumerating: what <see cref="FetchUsersAsync(string, int, int, DuctapeRequestOptions?, CancellationToken)"/> throws for a page.</exception>
     public virtual IAsyncEnumerable<SessionUser> FetchAllUsersAsync(
         string session, int limit = MaxLimit, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default) =>
         Walk((page, ct) => FetchUsersAsync(session, page, limit, options, ct), cancellationToken);
@@ -269,6 +290,9 @@ public class SessionsClient
     /// <param name="cancellationToken">Cancels the call, retries included.</param>
     /// <returns>The user's details.</returns>
     /// <exception cref="DuctapeValidationException">Blank session tag or identifier; nothing was sent.</exception>
+    /// <exception cref="DuctapeApiException">Ductape refused the call, or its answer was not a usable Ductape answer (<c>INVALID_RESPONSE</c>).</exception>
+    /// <exception cref="DuctapeTimeoutException">The call ran out of time, reading the answer included.</exception>
+    /// <exception cref="DuctapeConnectionException">No answer arrived on any attempt (connection failed, reset or cut short).</exception>
     public virtual Task<SessionUserDetails> FetchUserDetailsAsync(
         string session, string identifier, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -286,6 +310,9 @@ public class SessionsClient
     /// <param name="cancellationToken">Cancels the call, retries included.</param>
     /// <returns>The metrics.</returns>
     /// <exception cref="DuctapeValidationException">Bad session tag; nothing was sent.</exception>
+    /// <exception cref="DuctapeApiException">Ductape refused the call, or its answer was not a usable Ductape answer (<c>INVALID_RESPONSE</c>).</exception>
+    /// <exception cref="DuctapeTimeoutException">The call ran out of time, reading the answer included.</exception>
+    /// <exception cref="DuctapeConnectionException">No answer arrived on any attempt (connection failed, reset or cut short).</exception>
     public virtual Task<SessionDashboard> FetchDashboardAsync(
         string session, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -294,6 +321,67 @@ public class SessionsClient
         errors.ThrowIfAny();
         return SendAnalytics(ProxyOperations.FetchDashboard, session, options, static _ => { }, cancellationToken);
     }
+
+    /// <summary>Starts a session, as <see cref="StartAsync(string, JsonElement, TimeSpan?, DuctapeRequestOptions?, CancellationToken)"/>. Lets the cancellation token follow the required arguments.</summary>
+    /// <param name="tag">The session type's tag.</param>
+    /// <param name="data">The session data.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>The session and refresh tokens.</returns>
+    public Task<SessionTokens> StartAsync(string tag, JsonElement data, CancellationToken cancellationToken) =>
+        StartAsync(tag, data, expiresIn: null, options: null, cancellationToken);
+
+    /// <summary>Verifies a session token, as <see cref="VerifyAsync(string, string, DuctapeRequestOptions?, CancellationToken)"/>. Lets the cancellation token follow the required arguments.</summary>
+    /// <param name="tag">The session type's tag.</param>
+    /// <param name="token">The session token.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>The verification.</returns>
+    public Task<SessionVerification> VerifyAsync(string tag, string token, CancellationToken cancellationToken) =>
+        VerifyAsync(tag, token, options: null, cancellationToken);
+
+    /// <summary>Refreshes a session, as <see cref="RefreshAsync(string, string, DuctapeRequestOptions?, CancellationToken)"/>. Lets the cancellation token follow the required arguments.</summary>
+    /// <param name="tag">The session type's tag.</param>
+    /// <param name="refreshToken">The current refresh token.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>New session and refresh tokens.</returns>
+    public Task<SessionTokens> RefreshAsync(string tag, string refreshToken, CancellationToken cancellationToken) =>
+        RefreshAsync(tag, refreshToken, options: null, cancellationToken);
+
+    /// <summary>Revokes every session of a user, as <see cref="RevokeAllAsync(string, string, string?, DuctapeRequestOptions?, CancellationToken)"/>. Lets the cancellation token follow the required arguments.</summary>
+    /// <param name="tag">The session type's tag.</param>
+    /// <param name="identifier">The user.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>How many sessions were revoked.</returns>
+    public Task<int> RevokeAllAsync(string tag, string identifier, CancellationToken cancellationToken) =>
+        RevokeAllAsync(tag, identifier, excludeSessionId: null, options: null, cancellationToken);
+
+    /// <summary>The first page of active sessions, as <see cref="ListActiveAsync(string, string?, int, int, DuctapeRequestOptions?, CancellationToken)"/>. Lets the cancellation token follow the required arguments.</summary>
+    /// <param name="tag">The session type's tag.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>The page.</returns>
+    public Task<DuctapePage<ActiveSession>> ListActiveAsync(string tag, CancellationToken cancellationToken) =>
+        ListActiveAsync(tag, identifier: null, page: 1, limit: DefaultLimit, options: null, cancellationToken);
+
+    /// <summary>The first page of session users, as <see cref="FetchUsersAsync(string, int, int, DuctapeRequestOptions?, CancellationToken)"/>. Lets the cancellation token follow the required arguments.</summary>
+    /// <param name="session">The session type's tag.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>The page.</returns>
+    public Task<DuctapePage<SessionUser>> FetchUsersAsync(string session, CancellationToken cancellationToken) =>
+        FetchUsersAsync(session, page: 1, limit: DefaultLimit, options: null, cancellationToken);
+
+    /// <summary>One user with their sessions, as <see cref="FetchUserDetailsAsync(string, string, DuctapeRequestOptions?, CancellationToken)"/>. Lets the cancellation token follow the required arguments.</summary>
+    /// <param name="session">The session type's tag.</param>
+    /// <param name="identifier">The user's identifier.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>The user's details.</returns>
+    public Task<SessionUserDetails> FetchUserDetailsAsync(string session, string identifier, CancellationToken cancellationToken) =>
+        FetchUserDetailsAsync(session, identifier, options: null, cancellationToken);
+
+    /// <summary>The dashboard metrics, as <see cref="FetchDashboardAsync(string, DuctapeRequestOptions?, CancellationToken)"/>. Lets the cancellation token follow the required arguments.</summary>
+    /// <param name="session">The session type's tag.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns>The metrics.</returns>
+    public Task<SessionDashboard> FetchDashboardAsync(string session, CancellationToken cancellationToken) =>
+        FetchDashboardAsync(session, options: null, cancellationToken);
 
     private static ValidationErrors Check(string tag)
     {
