@@ -42,7 +42,7 @@ internal sealed class LocalSessions(SessionTokenIssuer issuer, SessionTokenValid
     private Action<Utf8JsonWriter> Create(string product, JsonElement body)
     {
         var session = Read(body);
-        Validate(() => ProductSessionRules.ValidateCreate(session));
+        Validate(() => ProductSessionRules.ValidateCreate(session, time.GetUtcNow()));
         lock (_gate)
         {
             if (!_types.TryAdd((product, session.Tag), session))
@@ -68,7 +68,7 @@ internal sealed class LocalSessions(SessionTokenIssuer issuer, SessionTokenValid
                 Selector = Optional(changes, "selector")?.GetString() ?? current.Selector,
                 Schema = Optional(changes, "schema")?.Clone() ?? current.Schema,
             };
-            Validate(() => ProductSessionRules.ValidateCreate(merged));
+            Validate(() => ProductSessionRules.ValidateCreate(merged, time.GetUtcNow()));
             _types[(product, tag)] = merged;
             return Write(merged);
         }

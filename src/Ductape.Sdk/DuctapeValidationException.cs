@@ -32,10 +32,14 @@ public sealed class DuctapeValidationException : DuctapeException
 }
 
 /// <summary>One problem found by the SDK's input checks.</summary>
-/// <param name="Field">The field, as the C# property or parameter name (for example <c>Tag</c> or <c>limit</c>).</param>
+/// <param name="Field">The field as the contract and the wire name it (for example <c>tag</c> or <c>expiry</c>), or the
+/// parameter's name (for example <c>limit</c>).</param>
 /// <param name="Problem">What is wrong with it and how to fix it. Never contains the value of a secret or session data.</param>
 public sealed record DuctapeValidationError(string Field, string Problem)
 {
+    /// <summary>The C# property or parameter that holds the value (for example <c>Tag</c> for <c>tag</c>).</summary>
+    public string Member { get; init; } = Field;
+
     /// <summary>Returns <c>Field: Problem</c>.</summary>
     public override string ToString() => $"{Field}: {Problem}";
 }

@@ -7,20 +7,24 @@ internal sealed class ValidationErrors
 
     public bool IsEmpty => _errors is null;
 
-    public void Add(string field, string problem) => (_errors ??= []).Add(new(field, problem));
+    /// <param name="field">The field as the contract and the wire name it (JSON), or the parameter's name.</param>
+    /// <param name="problem">What is wrong.</param>
+    /// <param name="member">The C# member, when it differs from <paramref name="field"/>.</param>
+    public void Add(string field, string problem, string? member = null) =>
+        (_errors ??= []).Add(new(field, problem) { Member = member ?? field });
 
     /// <summary>Adds a problem when the text is missing or blank; returns whether it was present.</summary>
-    public bool RequireText(string? value, string field)
+    public bool RequireText(string? value, string field, string? member = null)
     {
         if (string.IsNullOrEmpty(value))
         {
-            Add(field, "is required");
+            Add(field, "is required", member);
             return false;
         }
 
         if (string.IsNullOrWhiteSpace(value))
         {
-            Add(field, "must not be blank");
+            Add(field, "must not be blank", member);
             return false;
         }
 
@@ -28,11 +32,11 @@ internal sealed class ValidationErrors
     }
 
     /// <summary>Session tags: see <see cref="SessionTag"/>.</summary>
-    public void RequireTag(string? value, string field)
+    public void RequireTag(string? value, string field, string? member = null)
     {
-        if (RequireText(value, field) && SessionTag.Problem(value) is { } problem)
+        if (RequireText(value, field, member) && SessionTag.Problem(value) is { } problem)
         {
-            Add(field, problem);
+            Add(field, problem, member);
         }
     }
 

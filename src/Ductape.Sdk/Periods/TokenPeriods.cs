@@ -98,6 +98,28 @@ public static class TokenPeriods
         _ => throw new ArgumentOutOfRangeException(nameof(period), (int)period, "Not a defined TokenPeriod."),
     };
 
+    /// <summary>
+    /// The largest expiry in <paramref name="period"/> units that ends no later than 100 calendar years after
+    /// <paramref name="now"/> (CONTRACT §2: <c>period.AddTo(now, expiry) ≤ now + 100 years</c>, in UTC). Fixed-length
+    /// units depend on the leap days ahead, so 36,524 days from 2026-11-29 fit and 36,525 do not.
+    /// </summary>
+    internal static long MaxExpiryFrom(TokenPeriod period, DateTimeOffset now)
+    {
+        var start = now.ToUniversalTime();
+        var span = start.AddYears(MaxLifetimeYears) - start;
+        return period switch
+        {
+            TokenPeriod.Seconds => span.Ticks / TimeSpan.TicksPerSecond,
+            TokenPeriod.Minutes => span.Ticks / TimeSpan.TicksPerMinute,
+            TokenPeriod.Hours => span.Ticks / TimeSpan.TicksPerHour,
+            TokenPeriod.Days => span.Ticks / TimeSpan.TicksPerDay,
+            TokenPeriod.Weeks => span.Ticks / (7 * TimeSpan.TicksPerDay),
+            TokenPeriod.Months => 12L * MaxLifetimeYears,
+            TokenPeriod.Years => MaxLifetimeYears,
+            _ => throw new ArgumentOutOfRangeException(nameof(period), (int)period, "Not a defined TokenPeriod."),
+        };
+    }
+
     internal static bool IsDefined(TokenPeriod period) => period is >= TokenPeriod.Seconds and <= TokenPeriod.Years;
 
     private static bool Match(ReadOnlySpan<char> text, string a, string b, string? c = null) =>

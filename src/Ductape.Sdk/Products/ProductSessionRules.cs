@@ -7,41 +7,54 @@ namespace Ductape.Sdk.Products;
 /// <summary>The checks of a session type's configuration (CONTRACT §2), run before anything is sent.</summary>
 internal static class ProductSessionRules
 {
-    public static void ValidateCreate(ProductSession session)
+    // Errors name the field as the contract and the wire do (JSON), with the C# member beside it.
+    private static readonly (string Field, string Member) Tag = ("tag", nameof(ProductSession.Tag));
+    private static readonly (string Field, string Member) Name = ("name", nameof(ProductSession.Name));
+    private static readonly (string Field, string Member) Description = ("description", nameof(ProductSession.Description));
+    private static readonly (string Field, string Member) Expiry = ("expiry", nameof(ProductSession.Expiry));
+    private static readonly (string Field, string Member) Period = ("period", nameof(ProductSession.Period));
+    private static readonly (string Field, string Member) Selector = ("selector", nameof(ProductSession.Selector));
+    private static readonly (string Field, string Member) Schema = ("schema", nameof(ProductSession.Schema));
+
+    /// <param name="session">The session type to create.</param>
+    /// <param name="now">The instant the 100-year cap counts from (the client's clock).</param>
+    public static void ValidateCreate(ProductSession session, DateTimeOffset now)
     {
         var errors = new ValidationErrors();
-        errors.RequireTag(session.Tag, nameof(ProductSession.Tag));
-        errors.RequireText(session.Name, nameof(ProductSession.Name));
-        errors.RequireText(session.Description, nameof(ProductSession.Description));
-        CheckLifetime(errors, session.Expiry, session.Period);
+        errors.RequireTag(session.Tag, Tag.Field, Tag.Member);
+        errors.RequireText(session.Name, Name.Field, Name.Member);
+        errors.RequireText(session.Description, Description.Field, Description.Member);
+        CheckLifetime(errors, session.Expiry, session.Period, now);
         var schemaIsObject = CheckSchema(errors, session.Schema, required: true);
         CheckSelector(errors, session.Selector, schemaIsObject ? session.Schema : null);
         errors.ThrowIfAny();
     }
 
-    public static void ValidateUpdate(ProductSessionUpdate update)
+    /// <param name="update">The change.</param>
+    /// <param name="now">The instant the 100-year cap counts from (the client's clock).</param>
+    public static void ValidateUpdate(ProductSessionUpdate update, DateTimeOffset now)
     {
         var errors = new ValidationErrors();
-        errors.RequireTag(update.Tag, nameof(ProductSessionUpdate.Tag));
+        errors.RequireTag(update.Tag, Tag.Field, Tag.Member);
         if (update.ChangesNothing)
         {
-            errors.Add(nameof(ProductSessionUpdate), "sets nothing to change; set at least one property besides Tag");
+            errors.Add("update", "sets nothing to change; set at least one property besides Tag", nameof(ProductSessionUpdate));
         }
 
         if (update.Name is not null)
         {
-            errors.RequireText(update.Name, nameof(ProductSessionUpdate.Name));
+            errors.RequireText(update.Name, Name.Field, Name.Member);
         }
 
         if (update.Description is not null)
         {
-            errors.RequireText(update.Description, nameof(ProductSessionUpdate.Description));
+            errors.RequireText(update.Description, Description.Field, Description.Member);
         }
 
         if (update.Expiry is not null || update.Period is not null)
         {
             // Without the other half the 100-year cap cannot be checked here; Ductape checks the merged result.
-            CheckLifetime(errors, update.Expiry, update.Period);
+            CheckLifetime(errors, update.Expiry, update.Period, now);
         }
 
         var schemaIsObject = update.Schema is { } schema && CheckSchema(errors, schema, required: false);
@@ -53,14 +66,14 @@ internal static class ProductSessionRules
         errors.ThrowIfAny();
     }
 
-    private static void CheckLifetime(ValidationErrors errors, int? expiry, TokenPeriod? period)
+    private static void CheckLifetime(ValidationErrors errors, int? expiry, TokenPeriod? period, DateTimeOffset now)
     {
         var periodIsValid = period is null || TokenPeriods.IsDefined(period.Value);
         if (!periodIsValid)
         {
-            errors.Add(nameof(ProductSession.Period), period!.Value == 0
+            errors.Add(Period.Field, period!.Value == 0
                 ? "is required: set a TokenPeriod such as TokenPeriod.Hours"
-                : $"{(int)period.Value} is not a defined TokenPeriod");
+                : $"{(int)period.Value} is not a defined TokenPeriod", Period.Member);
         }
 
         if (expiry is null)
@@ -70,12 +83,13 @@ internal static class ProductSessionRules
 
         if (expiry < 1)
         {
-            errors.Add(nameof(ProductSession.Expiry), "must be at least 1");
+            errors.Add(Expiry.Field, "must be at least 1", Expiry.Member);
         }
-        else if (periodIsValid && period is { } unit && expiry > unit.MaxExpiry())
+        else if (periodIsValid && period is { } unit && TokenPeriods.MaxExpiryFrom(unit, now) is var max && expiry > max)
         {
-            errors.Add(nameof(ProductSession.Expiry),
-                $"is longer than {TokenPeriods.MaxLifetimeYears} years: at most {unit.MaxExpiry()} {unit.ToWireValue()}");
+            errors.Add(Expiry.Field,
+                $"is longer than {TokenPeriods.MaxLifetimeYears} calendar years from now: at most {max} {unit.ToWireValue()}",
+                Expiry.Member);
         }
     }
 
@@ -86,10 +100,10 @@ internal static class ProductSessionRules
             case JsonValueKind.Object:
                 return true;
             case JsonValueKind.Undefined when required:
-                errors.Add(nameof(ProductSession.Schema), "is required: a JSON object of sample values, built with SessionJson");
+                errors.Add(Schema.Field, "is required: a JSON object of sample values, built with SessionJson", Schema.Member);
                 return false;
             default:
-                errors.Add(nameof(ProductSession.Schema), $"must be a JSON object of sample values, not {schema.ValueKind}");
+                errors.Add(Schema.Field, $"must be a JSON object of sample values, not {schema.ValueKind}", Schema.Member);
                 return false;
         }
     }
@@ -98,19 +112,19 @@ internal static class ProductSessionRules
     {
         if (string.IsNullOrEmpty(text))
         {
-            errors.Add(nameof(ProductSession.Selector), "is required, for example $Session{userId}");
+            errors.Add(Selector.Field, "is required, for example $Session{userId}", Selector.Member);
             return;
         }
 
         if (!SessionSelector.TryParse(text, out var selector, out var error))
         {
-            errors.Add(nameof(ProductSession.Selector), $"{error.Reason} (position {error.Position})");
+            errors.Add(Selector.Field, $"{error.Reason} (position {error.Position})", Selector.Member);
             return;
         }
 
         if (schema is { } sample && !selector.ResolvesToPrimitive(sample, out var problem))
         {
-            errors.Add(nameof(ProductSession.Selector), $"does not fit the schema: {problem}");
+            errors.Add(Selector.Field, $"does not fit the schema: {problem}", Selector.Member);
         }
     }
 }

@@ -43,7 +43,7 @@ public class ProductSessionsClient
         ProductSession session, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        ProductSessionRules.ValidateCreate(session);
+        ProductSessionRules.ValidateCreate(session, Transport.Time.GetUtcNow());
         var product = Transport.ResolveProduct(options);
         return Transport.SendAsync(
             ProxyOperations.Create,
@@ -72,7 +72,7 @@ public class ProductSessionsClient
         ProductSessionUpdate update, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
-        ProductSessionRules.ValidateUpdate(update);
+        ProductSessionRules.ValidateUpdate(update, Transport.Time.GetUtcNow());
         var product = Transport.ResolveProduct(options);
         return Transport.SendAsync(
             ProxyOperations.Update,

@@ -50,6 +50,9 @@ internal sealed class ProxySender
         ?? throw new InvalidOperationException(
             "No environment is set. Set DuctapeClientOptions.Env, or pass DuctapeRequestOptions.Env for this call.");
 
+    /// <summary>The client's clock.</summary>
+    public TimeProvider Time => _time;
+
     /// <summary>Whether the client holds a backend access key (not only a publishable key).</summary>
     public bool HasAccessKey => _accessKey is not null;
 
