@@ -28,7 +28,7 @@ internal sealed class TokenFixture
         });
         Token = issued.Token;
         Jwe = Token[(Token.IndexOf(':') + 1)..];
-        Validator = new SessionTokenValidator(new SessionTokenValidationOptions { Keys = ring });
+        Validator = new SessionTokenValidator(new SessionTokenValidationOptions { Keys = ring, Product = "acme:shop", Env = "prd" });
 
         var chars = Token.ToCharArray();
         var cipherStart = Token.LastIndexOf('.') - 10;

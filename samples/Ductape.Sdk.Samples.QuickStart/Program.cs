@@ -58,7 +58,12 @@ Console.WriteLine($"4. Started session {tokens.SessionId}, token expires {tokens
 // 5. Validate the token offline (no request), as an API would.
 if (localServer is not null)
 {
-    var validator = new SessionTokenValidator(new SessionTokenValidationOptions { Keys = localServer.SessionKeys });
+    var validator = new SessionTokenValidator(new SessionTokenValidationOptions
+    {
+        Keys = localServer.SessionKeys,
+        Product = options.Product,   // a token of another product or environment is refused (AudienceMismatch)
+        Env = options.Env,
+    });
     var result = validator.Validate(tokens.Token, "session_name");
     Console.WriteLine(result.IsValid
         ? $"5. Offline validation: valid; identifier {result.Session!.Identifier}, expires {result.Session.ExpiresAt:u}"

@@ -72,6 +72,7 @@ internal sealed class DuctapeSessionAuthenticationHandler(
         SessionTokenFailure.UnsupportedAlgorithm => "The session token uses an unsupported algorithm",
         SessionTokenFailure.TooLarge => "The session token is too large",
         SessionTokenFailure.InvalidClaims => "The session token's claims are invalid",
+        SessionTokenFailure.AudienceMismatch => "The session token is for another product or environment",
         _ => "The session token is malformed",
     };
 }

@@ -45,7 +45,8 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
         _accessKey = Encoding.UTF8.GetBytes(accessKey);
         _sessions = new LocalSessions(
             new SessionTokenIssuer(keys, new SessionTokenIssuerOptions { TimeProvider = time }),
-            new SessionTokenValidator(new SessionTokenValidationOptions { Keys = keys, TimeProvider = time }),
+            // One server serves every product and env: each verification names its own audience (ValidateFor).
+            new SessionTokenValidator(new SessionTokenValidationOptions { Keys = keys, TimeProvider = time, ValidateAudience = false }),
             time);
     }
 

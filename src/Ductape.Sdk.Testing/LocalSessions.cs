@@ -133,12 +133,11 @@ internal sealed class LocalSessions(SessionTokenIssuer issuer, SessionTokenValid
     private Action<Utf8JsonWriter> Verify(JsonElement a)
     {
         var (product, env, tag) = Scope(a);
-        var result = validator.Validate(Required(a, "token"), tag);
+        var result = validator.ValidateFor(Required(a, "token"), tag, product, env);
         bool valid;
         lock (_gate)
         {
-            valid = result.Session is { } s && s.Product == product && s.Env == env
-                && _sessions.TryGetValue(s.Id, out var live) && !live.Revoked;
+            valid = result.Session is { } s && _sessions.TryGetValue(s.Id, out var live) && !live.Revoked;
         }
 
         if (!valid)

@@ -59,7 +59,11 @@ public class DuctapeClient : IDisposable
         options.ThrowIfInvalid();
         var transport = new ProxySender(httpClients, options);
         var validator = options.SessionKeys is { } keys
-            ? new SessionTokenValidator(new SessionTokenValidationOptions { Keys = keys, TimeProvider = options.TimeProvider })
+            ? new SessionTokenValidator(new SessionTokenValidationOptions
+            {
+                // Calls may override product and env, so VerifyAsync names the audience per call (ValidateFor).
+                Keys = keys, TimeProvider = options.TimeProvider, ValidateAudience = false,
+            })
             : null;
         Products = new ProductsClient(transport);
         Sessions = new SessionsClient(transport, validator, transport.HasAccessKey);

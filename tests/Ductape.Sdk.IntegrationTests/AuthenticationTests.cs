@@ -30,7 +30,7 @@ public class AuthenticationTests
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddAuthentication(DuctapeAuthenticationBuilderExtensions.DefaultScheme)
-            .AddDuctapeSession("session_name", o => o.Validator = new SessionTokenValidator(new SessionTokenValidationOptions { Keys = Keys }));
+            .AddDuctapeSession("session_name", o => o.Validator = new SessionTokenValidator(new SessionTokenValidationOptions { Keys = Keys, Product = "acme:shop", Env = "prd" }));
         builder.Services.AddAuthorization();
         _app = builder.Build();
         _app.UseAuthentication();
@@ -53,14 +53,15 @@ public class AuthenticationTests
         await _app.DisposeAsync();
     }
 
-    private static string Token(TimeSpan? lifetime = null, string tag = "session_name", TimeProvider? time = null) =>
+    private static string Token(
+        TimeSpan? lifetime = null, string tag = "session_name", TimeProvider? time = null, string product = "acme:shop", string env = "prd") =>
         new SessionTokenIssuer(Keys, new SessionTokenIssuerOptions { TimeProvider = time ?? TimeProvider.System }).Issue(new SessionTokenDescriptor
         {
             Tag = tag,
             Selector = "$Session{userId}",
             Data = SessionJson.Parse("""{"userId":"user-7","details":{"username":"ductape-user"}}"""),
-            Product = "acme:shop",
-            Env = "prd",
+            Product = product,
+            Env = env,
             Lifetime = lifetime,
             Expiry = 1,
             Period = TokenPeriod.Hours,
@@ -103,6 +104,9 @@ public class AuthenticationTests
             (good[..^6] + (good[^6] == 'A' ? "B" : "A") + good[^5..], "tampered"),
             (Token(time: new FixedTime(DateTimeOffset.UtcNow.AddHours(-3))), "expired"),
             (Token(tag: "admin"), "another session type"),
+            (Token(product: "acme:blog"), "another product or environment"),
+            (Token(env: "stg"), "another product or environment"),
+            (Token(product: "other:app", env: "dev"), "another product or environment"),
             ("garbage", "malformed"),
         };
 

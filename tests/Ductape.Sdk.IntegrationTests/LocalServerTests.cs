@@ -48,7 +48,7 @@ public class LocalServerTests
         Assert.That(Assert.ThrowsAsync<DuctapeApiException>(() => types.CreateAsync(Seed()))!.Code, Is.EqualTo("SESSION_EXISTS"));
 
         var tokens = await client.Sessions.StartAsync("session_name", SessionJson.Parse(SeedData));
-        var offline = new SessionTokenValidator(new SessionTokenValidationOptions { Keys = _server.SessionKeys }).Validate(tokens.Token, "session_name");
+        var offline = new SessionTokenValidator(new SessionTokenValidationOptions { Keys = _server.SessionKeys, Product = "local:demo", Env = "dev" }).Validate(tokens.Token, "session_name");
         Assert.That(offline.IsValid, Is.True);
         Assert.That(offline.Session!.Identifier, Is.EqualTo("191010192-19198829819"));
         Assert.That(offline.Session.ExpiresAt, Is.EqualTo(tokens.ExpiresAt));
@@ -204,7 +204,7 @@ public class LocalServerTests
     {
         using var client = _server.CreateClient();
         await client.Products.Sessions.CreateAsync(Seed());
-        var validator = new SessionTokenValidator(new SessionTokenValidationOptions { Keys = _server.SessionKeys });
+        var validator = new SessionTokenValidator(new SessionTokenValidationOptions { Keys = _server.SessionKeys, Product = "local:demo", Env = "dev" });
 
         var started = await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
             client.Sessions.StartAsync("session_name", SessionJson.Parse($$"""{"userId":"user-{{i}}"}"""))));

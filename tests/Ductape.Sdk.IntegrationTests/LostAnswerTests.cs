@@ -124,7 +124,7 @@ public class LostAnswerTests
         var tokens = await client.Sessions.StartAsync("session_name", SessionJson.Parse(SeedData));
         texts.Add(tokens.ToString());
         texts.Add((await client.Sessions.VerifyAsync("session_name", tokens.Token)).ToString());
-        var offline = new SessionTokenValidator(new SessionTokenValidationOptions { Keys = _server.SessionKeys }).Validate(tokens.Token);
+        var offline = new SessionTokenValidator(new SessionTokenValidationOptions { Keys = _server.SessionKeys, Product = "local:demo", Env = "dev" }).Validate(tokens.Token);
         texts.Add(offline.ToString());
         texts.Add(offline.Session!.ToString());
         texts.Add(_server.SessionKeys.ToString()!);

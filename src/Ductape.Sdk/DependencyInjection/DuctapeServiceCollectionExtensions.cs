@@ -82,6 +82,11 @@ public static class DuctapeServiceCollectionExtensions
             {
                 Keys = options.SessionKeys ?? throw new InvalidOperationException(
                     "SessionTokenValidator needs DuctapeClientOptions.SessionKeys: set them in AddDuctape(...)."),
+                // Tokens are accepted only for the client's own product and environment.
+                Product = !string.IsNullOrWhiteSpace(options.Product) ? options.Product : throw new InvalidOperationException(
+                    "SessionTokenValidator needs DuctapeClientOptions.Product and Env: tokens are accepted only for that product and environment."),
+                Env = !string.IsNullOrWhiteSpace(options.Env) ? options.Env : throw new InvalidOperationException(
+                    "SessionTokenValidator needs DuctapeClientOptions.Product and Env: tokens are accepted only for that product and environment."),
                 TimeProvider = options.TimeProvider,
             });
         };

@@ -187,8 +187,8 @@ public sealed class SessionSelector
     }
 
     /// <summary>
-    /// The identifier form of a selected value: a string as it is, a number in invariant culture, a boolean as
-    /// <c>true</c>/<c>false</c>.
+    /// The identifier form of a selected value: a string as it is, a number exactly as written in the JSON text (never
+    /// reformatted), a boolean as <c>true</c>/<c>false</c>.
     /// </summary>
     /// <param name="value">The selected value.</param>
     /// <param name="identifier">The identifier, when the method returns <see langword="true"/>.</param>
@@ -200,9 +200,9 @@ public sealed class SessionSelector
             JsonValueKind.String => value.GetString(),
             JsonValueKind.True => "true",
             JsonValueKind.False => "false",
-            JsonValueKind.Number => value.TryGetInt64(out var whole)
-                ? whole.ToString(CultureInfo.InvariantCulture)
-                : value.GetDouble().ToString("R", CultureInfo.InvariantCulture),
+            // Exactly as written: through a double, 12345678901234567890 would become 1.2345678901234567E+19 and
+            // two users could share an identifier (CONTRACT §4).
+            JsonValueKind.Number => value.GetRawText(),
             _ => null,
         };
         return identifier is not null;

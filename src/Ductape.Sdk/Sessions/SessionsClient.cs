@@ -98,8 +98,9 @@ public class SessionsClient
         if (_validator is not null)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var result = _validator.Validate(token, tag);
-            return result.Session is { } session && session.Product == product && session.Env == env
+            // The audience (product and env of this call) is the validator's own check, as everywhere else.
+            var result = _validator.ValidateFor(token, tag, product, env);
+            return result.Session is { } session
                 ? new SessionVerification { Valid = true, Data = session.Data, SessionId = session.Id, ExpiresAt = session.ExpiresAt }
                 : new SessionVerification { Valid = false };
         }

@@ -35,4 +35,10 @@ public enum SessionTokenFailure
 
     /// <summary>The token's <c>nbf</c> is in the future (beyond the allowed clock skew).</summary>
     NotYetValid,
+
+    /// <summary>
+    /// The token's <c>prd</c> or <c>env</c> claim differs from the product or environment the validator expects: a token of
+    /// another product or environment made with the same keys.
+    /// </summary>
+    AudienceMismatch,
 }

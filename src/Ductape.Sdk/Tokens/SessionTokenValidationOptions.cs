@@ -6,6 +6,26 @@ public sealed class SessionTokenValidationOptions
     /// <summary>The keys tokens may be encrypted with. Required.</summary>
     public SessionKeyRing? Keys { get; set; }
 
+    /// <summary>
+    /// The product tokens must belong to (their <c>prd</c> claim). Required unless <see cref="ValidateAudience"/> is false;
+    /// <c>AddDuctape</c> sets it from <see cref="DuctapeClientOptions.Product"/>.
+    /// </summary>
+    public string? Product { get; set; }
+
+    /// <summary>
+    /// The environment tokens must belong to (their <c>env</c> claim). Required unless <see cref="ValidateAudience"/> is
+    /// false; <c>AddDuctape</c> sets it from <see cref="DuctapeClientOptions.Env"/>.
+    /// </summary>
+    public string? Env { get; set; }
+
+    /// <summary>
+    /// Whether a token must belong to <see cref="Product"/> and <see cref="Env"/> (failure
+    /// <see cref="SessionTokenFailure.AudienceMismatch"/> otherwise). Default true. Set it to false only when one validator
+    /// serves several products or environments and you check the session's <c>Product</c> and <c>Env</c> yourself:
+    /// without it, a token made with the same keys for another product or environment is valid here.
+    /// </summary>
+    public bool ValidateAudience { get; set; } = true;
+
     /// <summary>The expected <c>iss</c> claim. Default <c>ductape</c>.</summary>
     public string Issuer { get; set; } = "ductape";
 

@@ -28,6 +28,8 @@ public sealed class SessionTokenValidator
     private readonly TimeProvider _time;
     private readonly int _maxLength;
     private readonly SessionTokenEncryption _allowed;
+    private readonly string? _product; // null: audience not checked (opted out)
+    private readonly string? _env;
 
     // Per key, the last encoded header that passed every header check with it. Tokens of one key share one header, so
     // most validations skip decoding and parsing it; a slot is replaced whole, so readers never see half an update.
@@ -35,7 +37,8 @@ public sealed class SessionTokenValidator
 
     /// <summary>Builds a validator.</summary>
     /// <param name="options">The settings; copied.</param>
-    /// <exception cref="ArgumentException">No keys, a negative skew, a length limit below 64, or no encryption allowed.</exception>
+    /// <exception cref="ArgumentException">No keys, no product or env while <see cref="SessionTokenValidationOptions.ValidateAudience"/>
+    /// is on, a negative skew, a length limit below 64, or no encryption allowed.</exception>
     public SessionTokenValidator(SessionTokenValidationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -60,6 +63,20 @@ public sealed class SessionTokenValidator
             throw new ArgumentException("SessionTokenValidationOptions.AllowedEncryptions must allow at least one encryption.", nameof(options));
         }
 
+        if (options.ValidateAudience)
+        {
+            if (string.IsNullOrWhiteSpace(options.Product) || string.IsNullOrWhiteSpace(options.Env))
+            {
+                throw new ArgumentException(
+                    "SessionTokenValidationOptions.Product and Env are required: tokens are accepted only for the product and " +
+                    "environment they were issued for. Set both (AddDuctape takes them from DuctapeClientOptions), or set " +
+                    "ValidateAudience = false and check ValidatedSession.Product and Env yourself.", nameof(options));
+            }
+
+            _product = options.Product;
+            _env = options.Env;
+        }
+
         _pools = [.. _keys.Keys.Select(k => new AesGcmPool(k))];
         _acceptedHeaders = new string?[_pools.Length];
         _issuer = Encoding.UTF8.GetBytes(options.Issuer);
@@ -80,8 +97,27 @@ public sealed class SessionTokenValidator
     /// <inheritdoc cref="Validate(string?, string?)"/>
     public SessionTokenValidationResult Validate(ReadOnlySpan<char> token, string? expectedTag = null)
 #pragma warning restore RS0026
+        => Record(ValidateCore(token, expectedTag, _product, _env));
+
+    /// <summary>
+    /// Validates a token for a product and environment given per call instead of the options' (one validator serving
+    /// several, such as a client whose calls may override product and env).
+    /// </summary>
+    /// <param name="token">The token, <c>tag:JWE</c>. Null, empty or any garbage gives a failure result.</param>
+    /// <param name="expectedTag">When given, the token must be of this session type.</param>
+    /// <param name="product">The product the token must belong to.</param>
+    /// <param name="env">The environment the token must belong to.</param>
+    /// <returns>The result; never null.</returns>
+    /// <exception cref="ArgumentException"><paramref name="product"/> or <paramref name="env"/> is blank.</exception>
+    public SessionTokenValidationResult ValidateFor(string? token, string? expectedTag, string product, string env)
     {
-        var result = ValidateCore(token, expectedTag);
+        ArgumentException.ThrowIfNullOrWhiteSpace(product);
+        ArgumentException.ThrowIfNullOrWhiteSpace(env);
+        return Record(ValidateCore(token.AsSpan(), expectedTag, product, env));
+    }
+
+    private static SessionTokenValidationResult Record(SessionTokenValidationResult result)
+    {
         if (DuctapeTelemetry.TokenValidations.Enabled)
         {
             DuctapeTelemetry.TokenValidations.Add(1, new KeyValuePair<string, object?>("ductape.token.outcome", result.Failure.ToString()));
@@ -90,7 +126,7 @@ public sealed class SessionTokenValidator
         return result;
     }
 
-    private SessionTokenValidationResult ValidateCore(ReadOnlySpan<char> token, string? expectedTag)
+    private SessionTokenValidationResult ValidateCore(ReadOnlySpan<char> token, string? expectedTag, string? product, string? env)
     {
         if (token.IsEmpty)
         {
@@ -186,7 +222,7 @@ public sealed class SessionTokenValidator
                 pool.Return(aes);
             }
 
-            return ReadClaims(plain, prefix, expectedTag);
+            return ReadClaims(plain, prefix, expectedTag, product, env);
         }
         finally
         {
@@ -367,7 +403,8 @@ public sealed class SessionTokenValidator
         return length;
     }
 
-    private SessionTokenValidationResult ReadClaims(ReadOnlySpan<byte> json, ReadOnlySpan<char> prefix, string? expectedTag)
+    private SessionTokenValidationResult ReadClaims(
+        ReadOnlySpan<byte> json, ReadOnlySpan<char> prefix, string? expectedTag, string? expectedProduct, string? expectedEnv)
     {
         string? sub = null, sid = null, prd = null, env = null;
         double? iat = null, nbf = null, exp = null;
@@ -479,6 +516,12 @@ public sealed class SessionTokenValidator
         if (nbf.Value > now + _skewSeconds)
         {
             return SessionTokenValidationResult.Fail(SessionTokenFailure.NotYetValid);
+        }
+
+        if (expectedProduct is not null && (!string.Equals(prd, expectedProduct, StringComparison.Ordinal)
+                                            || !string.Equals(env, expectedEnv, StringComparison.Ordinal)))
+        {
+            return SessionTokenValidationResult.Fail(SessionTokenFailure.AudienceMismatch);
         }
 
         var data = dataStart < 0 ? "{}"u8.ToArray() : json[dataStart..dataEnd].ToArray();

@@ -88,9 +88,32 @@ public class AddDuctapeTests
     public void The_token_validator_is_registered_for_configured_session_keys()
     {
         var kit = new TokenTestKit();
-        using var provider = Build(s => s.AddDuctape(o => { o.AccessKey = "k"; o.SessionKeys = kit.Ring; o.TimeProvider = kit.Time; }));
+        using var provider = Build(s => s.AddDuctape(o =>
+        {
+            o.AccessKey = "k";
+            o.SessionKeys = kit.Ring;
+            o.TimeProvider = kit.Time;
+            o.Product = "acme:shop";
+            o.Env = "prd";
+        }));
         var validator = provider.GetRequiredService<SessionTokenValidator>();
         Assert.That(validator.Validate(kit.Make()).IsValid, Is.True);
+
+        // The audience comes from the client's options: the same keys, another environment → refused.
+        using var staging = Build(s => s.AddDuctape(o =>
+        {
+            o.AccessKey = "k";
+            o.SessionKeys = kit.Ring;
+            o.TimeProvider = kit.Time;
+            o.Product = "acme:shop";
+            o.Env = "stg";
+        }));
+        Assert.That(staging.GetRequiredService<SessionTokenValidator>().Validate(kit.Make()).Failure,
+            Is.EqualTo(SessionTokenFailure.AudienceMismatch));
+
+        using var noEnv = Build(s => s.AddDuctape(o => { o.AccessKey = "k"; o.SessionKeys = kit.Ring; o.Product = "acme:shop"; }));
+        Assert.That(Assert.Throws<InvalidOperationException>(() => noEnv.GetRequiredService<SessionTokenValidator>())!.Message,
+            Does.Contain("DuctapeClientOptions.Product and Env"));
 
         using var withoutKeys = Build(s => s.AddDuctape(o => o.AccessKey = "k"));
         var ex = Assert.Throws<InvalidOperationException>(() => withoutKeys.GetRequiredService<SessionTokenValidator>());

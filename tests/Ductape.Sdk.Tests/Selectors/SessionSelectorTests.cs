@@ -132,7 +132,10 @@ public class SessionSelectorTests
     [TestCase("12345678901234", "12345678901234")]
     [TestCase("-7", "-7")]
     [TestCase("2.25", "2.25")]
-    [TestCase("1e3", "1000")]
+    [TestCase("1e3", "1e3")]
+    [TestCase("1.50", "1.50")]
+    [TestCase("12345678901234567890", "12345678901234567890")]
+    [TestCase("123456789012345678901234567890", "123456789012345678901234567890")]
     [TestCase("true", "true")]
     [TestCase("false", "false")]
     public void Identifier_form_of_primitives(string json, string expected)

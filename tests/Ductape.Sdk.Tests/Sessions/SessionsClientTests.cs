@@ -107,6 +107,15 @@ public class SessionsClientTests
         Assert.That(wrongTag.Valid, Is.False);
         Assert.That(tampered.Valid, Is.False);
         Assert.That(foreign.Valid, Is.False, "a token of another product is not ours");
+
+        // Another environment is refused too, and a call that names its own product/env is checked against those.
+        var staging = kit.Issuer().Issue(SessionTokenValidatorTests.Descriptor() with { Env = "stg" }).Token;
+        Assert.That((await client.Sessions.VerifyAsync("session_name", staging)).Valid, Is.False);
+        var forStaging = new DuctapeRequestOptions { Env = "stg" };
+        Assert.That((await client.Sessions.VerifyAsync("session_name", staging, forStaging)).Valid, Is.True);
+        Assert.That((await client.Sessions.VerifyAsync("session_name", valid, forStaging)).Valid, Is.False);
+        Assert.That((await client.Sessions.VerifyAsync("session_name", otherProduct, new DuctapeRequestOptions { Product = "x" })).Valid,
+            Is.True);
         Assert.That(_mock.Requests, Is.Empty, "offline verify makes no request");
     }
 

@@ -286,6 +286,47 @@ public class SessionTokenValidatorTests
     public void An_unexpected_session_tag_is_rejected() =>
         AssertFails(_kit.Make(), SessionTokenFailure.TagMismatch, expectedTag: "admin");
 
+    // The validator expects acme:shop / prd (TokenTestKit); the same keys, any other audience → AudienceMismatch.
+    [TestCase("acme:shop", "stg")]
+    [TestCase("acme:blog", "prd")]
+    [TestCase("other:app", "dev")]
+    [TestCase("ACME:shop", "prd")]
+    [TestCase("acme:shop", "PRD")]
+    [TestCase("acme:shop ", "prd")]
+    public void A_token_of_another_product_or_environment_is_an_audience_mismatch(string product, string env)
+    {
+        var claims = _kit.Claims().Replace("\"prd\":\"acme:shop\"", $"\"prd\":\"{product}\"").Replace("\"env\":\"prd\"", $"\"env\":\"{env}\"");
+        AssertFails(_kit.Make(claims), SessionTokenFailure.AudienceMismatch);
+        Assert.That(_validator.ValidateFor(_kit.Make(claims), "session_name", product, env).IsValid, Is.True,
+            "the per-call audience accepts its own tokens");
+        Assert.That(_validator.ValidateFor(_kit.Make(), "session_name", product, env).Failure,
+            Is.EqualTo(SessionTokenFailure.AudienceMismatch), "and refuses the options' audience");
+    }
+
+    [Test]
+    public void The_audience_is_checked_after_the_time_checks()
+    {
+        var claims = _kit.Claims(exp: _kit.NowSeconds - 3600).Replace("\"env\":\"prd\"", "\"env\":\"stg\"");
+        AssertFails(_kit.Make(claims), SessionTokenFailure.Expired);
+    }
+
+    [Test]
+    public void A_validator_needs_an_audience_or_an_explicit_opt_out()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new SessionTokenValidator(new SessionTokenValidationOptions { Keys = _kit.Ring }));
+        Assert.That(ex!.Message, Does.Contain("Product and Env are required").And.Contain("ValidateAudience = false"));
+        Assert.Throws<ArgumentException>(() => _kit.Validator(o => o.Env = " "));
+
+        var any = _kit.Validator(o =>
+        {
+            o.Product = null;
+            o.Env = null;
+            o.ValidateAudience = false;
+        });
+        var claims = _kit.Claims().Replace("\"env\":\"prd\"", "\"env\":\"stg\"");
+        Assert.That(any.Validate(_kit.Make(claims)).Session!.Env, Is.EqualTo("stg"), "opted out: the caller checks Env");
+    }
+
     [Test]
     public void Older_keys_of_the_ring_still_validate()
     {
@@ -294,6 +335,8 @@ public class SessionTokenValidatorTests
         {
             Keys = new SessionKeyRing(newKey, _kit.Key),
             TimeProvider = _kit.Time,
+            Product = "acme:shop",
+            Env = "prd",
         });
         Assert.That(rotated.Validate(_kit.Make()).IsValid, Is.True, "a token of the old key");
         var fresh = _kit.Issuer(new SessionKeyRing(newKey, _kit.Key)).Issue(Descriptor());
@@ -307,11 +350,12 @@ public class SessionTokenValidatorTests
         var key128 = new SessionKey("k128", TokenTestKit.Secret.AsSpan(0, 16));
         var header = """{"alg":"dir","enc":"A128GCM","kid":"k128","typ":"JWT"}""";
         var token = TokenTestKit.Make(header, _kit.Claims(), TokenTestKit.Secret[..16]);
-        var defaults = new SessionTokenValidator(new() { Keys = new SessionKeyRing(key128), TimeProvider = _kit.Time });
+        var defaults = new SessionTokenValidator(new() { Keys = new SessionKeyRing(key128), TimeProvider = _kit.Time, ValidateAudience = false });
         var allowing = new SessionTokenValidator(new()
         {
             Keys = new SessionKeyRing(key128),
             TimeProvider = _kit.Time,
+            ValidateAudience = false,
             AllowedEncryptions = SessionTokenEncryption.Aes128Gcm | SessionTokenEncryption.Aes256Gcm,
         });
         Assert.That(defaults.Validate(token).Failure, Is.EqualTo(SessionTokenFailure.UnsupportedAlgorithm));

@@ -22,7 +22,7 @@ internal sealed class TokenTestKit
 
     public SessionTokenValidator Validator(Action<SessionTokenValidationOptions>? configure = null)
     {
-        var options = new SessionTokenValidationOptions { Keys = Ring, TimeProvider = Time };
+        var options = new SessionTokenValidationOptions { Keys = Ring, TimeProvider = Time, Product = "acme:shop", Env = "prd" };
         configure?.Invoke(options);
         return new SessionTokenValidator(options);
     }
