@@ -15,6 +15,13 @@ public sealed class SessionTokenIssuerOptions
 
     /// <summary>The clock for <c>iat</c>, <c>nbf</c> and <c>exp</c>. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// The longest token the issuer makes, in characters. Default 16 KiB (16,384), the validator's default
+    /// <see cref="SessionTokenValidationOptions.MaxTokenLength"/>, so every token issued can be validated: about 12 KB of
+    /// session data (as compact JSON) fits.
+    /// </summary>
+    public int MaxTokenLength { get; set; } = 16 * 1024;
 }
 
 /// <summary>
@@ -28,6 +35,7 @@ public sealed class SessionTokenIssuer
     private readonly byte[] _aad;
     private readonly string _issuer;
     private readonly TimeProvider _time;
+    private readonly int _maxLength;
 
     /// <summary>Builds an issuer.</summary>
     /// <param name="keys">The key ring; tokens are issued with its primary key.</param>
@@ -50,13 +58,17 @@ public sealed class SessionTokenIssuer
             ? throw new ArgumentException("SessionTokenIssuerOptions.Issuer must not be empty.", nameof(options))
             : options.Issuer;
         _time = options.TimeProvider ?? TimeProvider.System;
+        _maxLength = options.MaxTokenLength >= 64
+            ? options.MaxTokenLength
+            : throw new ArgumentException("SessionTokenIssuerOptions.MaxTokenLength must be at least 64.", nameof(options));
     }
 
     /// <summary>Issues a token.</summary>
     /// <param name="descriptor">The session type, data, product and environment.</param>
     /// <returns>The token and its details.</returns>
-    /// <exception cref="DuctapeValidationException">The descriptor is invalid, or its selector does not reach a string,
-    /// number or boolean in the data; every problem is listed, and no message contains data values.</exception>
+    /// <exception cref="DuctapeValidationException">The descriptor is invalid, its selector does not reach a string,
+    /// number or boolean in the data, or the token would be longer than <see cref="SessionTokenIssuerOptions.MaxTokenLength"/>
+    /// (field <c>data</c>); every problem is listed, and no message contains data values.</exception>
     public IssuedSessionToken Issue(SessionTokenDescriptor descriptor)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
@@ -87,6 +99,17 @@ public sealed class SessionTokenIssuer
         }
 
         var plain = claims.WrittenSpan;
+        // tag ":" header ".." iv "." ciphertext "." tag — refuse before encrypting a token no validator would accept.
+        var length = descriptor.Tag.Length + 1 + _headerText.Length + 2 + Base64UrlLength(AesGcmPool.NonceSize) + 1
+            + Base64UrlLength(plain.Length) + 1 + Base64UrlLength(AesGcmPool.TagSize);
+        if (length > _maxLength)
+        {
+            claims.Clear();
+            throw DuctapeValidationException.For("data",
+                $"makes a token of {length} characters; the limit is {_maxLength} (SessionTokenIssuerOptions.MaxTokenLength, the " +
+                "validator's default cap). Keep session data small: identifiers and a few claims, not documents");
+        }
+
         var cipher = new byte[plain.Length];
         Span<byte> nonce = stackalloc byte[AesGcmPool.NonceSize];
         Span<byte> tag = stackalloc byte[AesGcmPool.TagSize];
@@ -106,6 +129,8 @@ public sealed class SessionTokenIssuer
             Base64Url.Encode(cipher), ".", Base64Url.Encode(tag));
         return new IssuedSessionToken(token, sessionId, identifier, issuedAt, expiresAt);
     }
+
+    private static int Base64UrlLength(int bytes) => (int)(((long)bytes * 4 + 2) / 3);
 
     private static string Check(SessionTokenDescriptor descriptor)
     {

@@ -32,6 +32,39 @@ public class SessionTokenIssuerTests
     }
 
     [Test]
+    public void The_issuer_never_makes_a_token_its_validator_would_reject_as_too_large()
+    {
+        var issuer = _kit.Issuer();
+        var validator = _kit.Validator();
+        string Data(int padding) => $$"""{"userId":"191010192-19198829819","note":"{{new string('x', padding)}}"}""";
+
+        // 14 KB of data would make a token over 19,000 characters: refused, clearly, before anything is encrypted.
+        var ex = Assert.Throws<DuctapeValidationException>(() =>
+            issuer.Issue(SessionTokenValidatorTests.Descriptor() with { Data = SessionJson.Parse(Data(14_000)) }));
+        Assert.That(ex!.Errors.Single().Field, Is.EqualTo("data"));
+        Assert.That(ex.Errors.Single().Problem, Does.Contain("the limit is 16384").And.Not.Contain("xxxx"));
+
+        // Every size up to the limit is issued and validates; the predicted length is the real one.
+        var largest = 0;
+        for (var padding = 11_000; padding < 13_000; padding += 7)
+        {
+            try
+            {
+                var token = issuer.Issue(SessionTokenValidatorTests.Descriptor() with { Data = SessionJson.Parse(Data(padding)) }).Token;
+                Assert.That(token.Length, Is.LessThanOrEqualTo(16 * 1024));
+                Assert.That(validator.Validate(token).IsValid, Is.True, $"{padding} bytes of padding");
+                largest = token.Length;
+            }
+            catch (DuctapeValidationException)
+            {
+                break;
+            }
+        }
+
+        Assert.That(largest, Is.GreaterThan(16 * 1024 - 12), "refused only when the token would not fit");
+    }
+
+    [Test]
     public void The_header_is_the_contract_header()
     {
         var token = _kit.Issuer().Issue(SessionTokenValidatorTests.Descriptor()).Token;
