@@ -73,6 +73,8 @@ internal sealed class DuctapeSessionAuthenticationHandler(
         SessionTokenFailure.TooLarge => "The session token is too large",
         SessionTokenFailure.InvalidClaims => "The session token's claims are invalid",
         SessionTokenFailure.AudienceMismatch => "The session token is for another product or environment",
+        SessionTokenFailure.Revoked => "The session was revoked",
+        SessionTokenFailure.RevocationUnknown => "The session's revocation state is unknown; try again shortly",
         _ => "The session token is malformed",
     };
 }

@@ -65,8 +65,10 @@ public class DuctapeClient : IDisposable
                 Keys = keys, TimeProvider = options.TimeProvider, ValidateAudience = false,
             })
             : null;
+        var revocations = options.RevocationStore ?? (validator is null ? null
+            : new InMemorySessionRevocationStore(new SessionRevocationStoreOptions { TimeProvider = options.TimeProvider }));
         Products = new ProductsClient(transport);
-        Sessions = new SessionsClient(transport, validator, transport.HasAccessKey);
+        Sessions = new SessionsClient(transport, validator, revocations, options.RevocationRecheckInterval, transport.HasAccessKey);
     }
 
     /// <summary>Product configuration: session types.</summary>

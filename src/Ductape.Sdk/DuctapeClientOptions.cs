@@ -23,9 +23,24 @@ public sealed class DuctapeClientOptions
 
     /// <summary>
     /// Session keys for offline token checks. When set, <c>Sessions.VerifyAsync</c> validates tokens locally with
-    /// <see cref="Tokens.SessionTokenValidator"/> and sends no request.
+    /// <see cref="Tokens.SessionTokenValidator"/> and, by default, the <see cref="RevocationStore"/>, and sends no request.
     /// </summary>
     public Tokens.SessionKeyRing? SessionKeys { get; set; }
+
+    /// <summary>
+    /// Where revocations made through this client (<c>RevokeAsync</c>, <c>RevokeAllAsync</c>) are recorded and where offline
+    /// verification looks them up. Null: with <see cref="SessionKeys"/> the client keeps its own in-memory store (this process
+    /// only); share one store between clients, validators and instances by setting it (under <c>AddDuctape</c>, a registered
+    /// <see cref="Tokens.ISessionRevocationStore"/> is used, such as <c>Ductape.Sdk.Redis</c>'s).
+    /// </summary>
+    public Tokens.ISessionRevocationStore? RevocationStore { get; set; }
+
+    /// <summary>
+    /// When set, offline verification with revocations also asks Ductape about a session at most once per this interval, so
+    /// revocations made outside the SDK (Ductape's dashboard, another language's SDK) take effect within it. Null (default):
+    /// never. At least one second.
+    /// </summary>
+    public TimeSpan? RevocationRecheckInterval { get; set; }
 
     /// <summary>The default <see cref="MaxResponseBytes"/>: 4 MiB.</summary>
     public const int DefaultMaxResponseBytes = 4 * 1024 * 1024;
@@ -99,6 +114,11 @@ public sealed class DuctapeClientOptions
         if (!IsValidTimeout(Timeout))
         {
             problems.Add("DuctapeClientOptions.Timeout must be positive and at most 24 days (or Timeout.InfiniteTimeSpan).");
+        }
+
+        if (RevocationRecheckInterval is { } recheck && (recheck < TimeSpan.FromSeconds(1) || recheck > MaxTimeout))
+        {
+            problems.Add("DuctapeClientOptions.RevocationRecheckInterval must be between one second and 24 days, or null.");
         }
 
         if (MaxResponseBytes is < 1024 or > 256 * 1024 * 1024)

@@ -45,6 +45,11 @@ public class WebApiSampleTests
             using var logout = await http.PostAsync("/logout", null);
             Assert.That((await logout.Content.ReadFromJsonAsync(json.LogoutResponse))!.Revoked, Is.EqualTo(1));
 
+            // Offline, at once: the handler's validator shares the revocation store the client recorded the logout in.
+            using var afterLogout = await http.GetAsync("/me");
+            Assert.That(afterLogout.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(afterLogout.Headers.WwwAuthenticate.ToString(), Does.Contain("The session was revoked"));
+
             using var reuse = await http.PostAsJsonAsync("/refresh", new RefreshRequest(refreshed.RefreshToken), json.RefreshRequest);
             Assert.That(reuse.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "a revoked session cannot be refreshed");
             using var verify = server!.CreateClient(product: "webapi:demo");

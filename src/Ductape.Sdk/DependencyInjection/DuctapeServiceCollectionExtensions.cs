@@ -54,6 +54,10 @@ public static class DuctapeServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configure);
 
         services.AddOptions<DuctapeClientOptions>(name).Configure(configure).ValidateOnStart();
+        // One revocation store for the process unless the app registers its own (Ductape.Sdk.Redis does): clients record
+        // into it and the registered validators read from it, so a revocation is honoured by the auth handler at once.
+        services.TryAddSingleton<ISessionRevocationStore>(sp => new InMemorySessionRevocationStore(
+            new SessionRevocationStoreOptions { TimeProvider = sp.GetService<TimeProvider>() ?? TimeProvider.System }));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DuctapeClientOptions>, DuctapeClientOptionsValidator>());
 
         var httpClientName = name.Length == 0 ? HttpClientPrefix : $"{HttpClientPrefix}:{name}";
@@ -88,6 +92,7 @@ public static class DuctapeServiceCollectionExtensions
                 Env = !string.IsNullOrWhiteSpace(options.Env) ? options.Env : throw new InvalidOperationException(
                     "SessionTokenValidator needs DuctapeClientOptions.Product and Env: tokens are accepted only for that product and environment."),
                 TimeProvider = options.TimeProvider,
+                RevocationStore = options.RevocationStore,
             });
         };
 
@@ -109,6 +114,7 @@ public static class DuctapeServiceCollectionExtensions
     {
         var options = services.GetRequiredService<IOptionsMonitor<DuctapeClientOptions>>().Get(name);
         options.LoggerFactory ??= services.GetService<ILoggerFactory>();
+        options.RevocationStore ??= services.GetService<ISessionRevocationStore>();
         return options;
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using System.Text.Json;
 using Ductape.Sdk.Json;
+using Ductape.Sdk.Tokens;
 
 namespace Ductape.Sdk.Sessions;
 
@@ -53,9 +54,18 @@ public sealed record SessionVerification
     [JsonConverter(typeof(FlexibleTimeConverter))]
     public DateTimeOffset? ExpiresAt { get; init; }
 
+    /// <summary>Which path answered: <see cref="SessionVerificationMode.Server"/>, <see cref="SessionVerificationMode.Offline"/> or <see cref="SessionVerificationMode.OfflineWithRevocations"/>.</summary>
+    [JsonIgnore]
+    public SessionVerificationMode VerifiedBy { get; init; } = SessionVerificationMode.Server;
+
+    /// <summary>Why an offline verification failed (<see cref="SessionTokenFailure.None"/> when valid or answered by Ductape).</summary>
+    [JsonIgnore]
+    public SessionTokenFailure Failure { get; init; }
+
     /// <summary>Says whether it is valid and names the session, never its data.</summary>
     public override string ToString() =>
-        Valid ? $"Valid session {SessionId}, expires {ExpiresAt:u}" : "Invalid session token";
+        Valid ? $"Valid session {SessionId}, expires {ExpiresAt:u} ({VerifiedBy})"
+            : Failure == SessionTokenFailure.None ? $"Invalid session token ({VerifiedBy})" : $"Invalid session token: {Failure} ({VerifiedBy})";
 }
 
 /// <summary>How many sessions a revocation ended.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Ductape.Sdk.Json;
@@ -17,7 +18,12 @@ public class SessionsClient
     private const int MaxLimit = 100;
 
     private readonly ProxySender? _transport;
+    private const int MaxRecheckEntries = 100_000;
+
     private readonly SessionTokenValidator? _validator;
+    private readonly ISessionRevocationStore? _revocations;
+    private readonly TimeSpan? _recheckInterval;
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _rechecked = new(StringComparer.Ordinal);
     private readonly bool _backendKey;
 
     /// <summary>For mocking frameworks only: a client built this way has no transport.</summary>
@@ -25,10 +31,14 @@ public class SessionsClient
     {
     }
 
-    internal SessionsClient(ProxySender transport, SessionTokenValidator? validator, bool backendKey)
+    internal SessionsClient(
+        ProxySender transport, SessionTokenValidator? validator, ISessionRevocationStore? revocations, TimeSpan? recheckInterval,
+        bool backendKey)
     {
         _transport = transport;
         _validator = validator;
+        _revocations = revocations;
+        _recheckInterval = recheckInterval;
         _backendKey = backendKey;
     }
 
@@ -75,46 +85,150 @@ public class SessionsClient
     }
 
     /// <summary>
-    /// Verifies a session token (Ductape's <c>sessions.verify</c>). When <see cref="DuctapeClientOptions.SessionKeys"/> is set
-    /// the token is validated offline with <see cref="SessionTokenValidator"/> and no request is made (a revoked session
-    /// then still verifies until it expires); otherwise Ductape is asked. Never throws for an invalid or expired token.
+    /// Verifies a session token. The <paramref name="mode"/> says how: offline with the session keys, offline plus the
+    /// revocation store, or by asking Ductape (<c>sessions.verify</c>); the result's
+    /// <see cref="SessionVerification.VerifiedBy"/> says which path answered. Never throws for an invalid, expired or revoked
+    /// token.
     /// </summary>
+    /// <param name="tag">The session type's tag.</param>
+    /// <param name="token">The session token.</param>
+    /// <param name="mode">How to verify. <see cref="SessionVerificationMode.Default"/>: offline with revocations when
+    /// <see cref="DuctapeClientOptions.SessionKeys"/> are set, else Ductape.</param>
+    /// <param name="options">Per-call settings, or null.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <returns><c>Valid = false</c> for a bad token (offline: with the <see cref="SessionVerification.Failure"/>); otherwise
+    /// its data, session id and expiry.</returns>
+    /// <exception cref="DuctapeValidationException">The tag or token is blank, or the mode is not defined; nothing was sent.</exception>
+    /// <exception cref="InvalidOperationException">An offline mode without <see cref="DuctapeClientOptions.SessionKeys"/>; no
+    /// product or environment; a publishable key alone.</exception>
+    /// <exception cref="DuctapeApiException">Ductape refused the call, or its answer was not a usable Ductape answer (<c>INVALID_RESPONSE</c>).</exception>
+    /// <exception cref="DuctapeTimeoutException">The call ran out of time, reading the answer included.</exception>
+    /// <exception cref="DuctapeConnectionException">No answer arrived on any attempt (connection failed, reset or cut short).</exception>
+#pragma warning disable RS0026 // Unshipped: the overloads ship together, so no caller was compiled against one of them alone.
+    public virtual async Task<SessionVerification> VerifyAsync(
+        string tag, string token, SessionVerificationMode mode = SessionVerificationMode.Default, DuctapeRequestOptions? options = null,
+        CancellationToken cancellationToken = default)
+#pragma warning restore RS0026
+    {
+        var errors = Check(tag);
+        errors.RequireText(token, nameof(token));
+        if (!Enum.IsDefined(mode))
+        {
+            errors.Add(nameof(mode), $"{(int)mode} is not a defined SessionVerificationMode");
+        }
+
+        errors.ThrowIfAny();
+        var (product, env) = ResolveLifecycle(options);
+        var path = mode switch
+        {
+            SessionVerificationMode.Default => _validator is null ? SessionVerificationMode.Server : SessionVerificationMode.OfflineWithRevocations,
+            SessionVerificationMode.Offline or SessionVerificationMode.OfflineWithRevocations when _validator is null =>
+                throw new InvalidOperationException(
+                    $"Verifying {mode} needs DuctapeClientOptions.SessionKeys; without them use SessionVerificationMode.Server."),
+            _ => mode,
+        };
+
+        if (path == SessionVerificationMode.Server)
+        {
+            return await VerifyOnServerAsync(tag, token, options, product, env, cancellationToken).ConfigureAwait(false);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        // The audience (product and env of this call) is the validator's own check, as everywhere else.
+        var result = _validator!.ValidateFor(token, tag, product, env);
+        if (result.Session is not { } session)
+        {
+            return Invalid(path, result.Failure);
+        }
+
+        if (path == SessionVerificationMode.OfflineWithRevocations && _revocations is not null)
+        {
+            var state = _revocations.Check(session);
+            if (state != SessionRevocationState.Active)
+            {
+                return Invalid(path, state == SessionRevocationState.Revoked ? SessionTokenFailure.Revoked : SessionTokenFailure.RevocationUnknown);
+            }
+
+            if (DueForRecheck(session.Id) &&
+                !await StillValidOnServerAsync(tag, token, session.Id, options, product, env, cancellationToken).ConfigureAwait(false))
+            {
+                return Invalid(path, SessionTokenFailure.Revoked);
+            }
+        }
+
+        return new SessionVerification
+        {
+            Valid = true, Data = session.Data, SessionId = session.Id, ExpiresAt = session.ExpiresAt, VerifiedBy = path,
+        };
+    }
+
+    /// <summary>Verifies a session token the default way, as <see cref="VerifyAsync(string, string, SessionVerificationMode, DuctapeRequestOptions?, CancellationToken)"/>.</summary>
     /// <param name="tag">The session type's tag.</param>
     /// <param name="token">The session token.</param>
     /// <param name="options">Per-call settings, or null.</param>
     /// <param name="cancellationToken">Cancels the call, retries included.</param>
-    /// <returns><c>Valid = false</c> for a bad token; otherwise its data, session id and expiry.</returns>
-    /// <exception cref="DuctapeValidationException">The tag or token is blank; nothing was sent.</exception>
-    /// <exception cref="DuctapeApiException">Ductape refused the call, or its answer was not a usable Ductape answer (<c>INVALID_RESPONSE</c>).</exception>
-    /// <exception cref="DuctapeTimeoutException">The call ran out of time, reading the answer included.</exception>
-    /// <exception cref="DuctapeConnectionException">No answer arrived on any attempt (connection failed, reset or cut short).</exception>
-    public virtual async Task<SessionVerification> VerifyAsync(
-        string tag, string token, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var errors = Check(tag);
-        errors.RequireText(token, nameof(token));
-        errors.ThrowIfAny();
-        var (product, env) = ResolveLifecycle(options);
-        if (_validator is not null)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            // The audience (product and env of this call) is the validator's own check, as everywhere else.
-            var result = _validator.ValidateFor(token, tag, product, env);
-            return result.Session is { } session
-                ? new SessionVerification { Valid = true, Data = session.Data, SessionId = session.Id, ExpiresAt = session.ExpiresAt }
-                : new SessionVerification { Valid = false };
-        }
+    /// <returns>The verification.</returns>
+#pragma warning disable RS0026 // See above.
+    public Task<SessionVerification> VerifyAsync(string tag, string token, DuctapeRequestOptions? options, CancellationToken cancellationToken = default) =>
+        VerifyAsync(tag, token, SessionVerificationMode.Default, options, cancellationToken);
+#pragma warning restore RS0026
 
+    private static SessionVerification Invalid(SessionVerificationMode path, SessionTokenFailure failure) =>
+        new() { Valid = false, VerifiedBy = path, Failure = failure };
+
+    private async Task<SessionVerification> VerifyOnServerAsync(
+        string tag, string token, DuctapeRequestOptions? options, string product, string env, CancellationToken cancellationToken)
+    {
         try
         {
-            return await Send(ProxyOperations.Verify, options, w => w.WriteString("token"u8, token), tag,
+            var answer = await Send(ProxyOperations.Verify, options, w => w.WriteString("token"u8, token), tag,
                 cancellationToken, product, env).ConfigureAwait(false);
+            return answer with { VerifiedBy = SessionVerificationMode.Server };
         }
         catch (DuctapeApiException ex) when (ex.Code is "VALIDATION_FAILED" or "SESSION_NOT_FOUND")
         {
             // The server's way of saying "not a token of yours": an answer, not an error.
-            return new SessionVerification { Valid = false };
+            return new SessionVerification { Valid = false, VerifiedBy = SessionVerificationMode.Server };
         }
+    }
+
+    /// <summary>Whether the optional server re-check is on and this session was not re-checked within the interval.</summary>
+    private bool DueForRecheck(string sessionId) =>
+        _recheckInterval is { } interval
+        && (!_rechecked.TryGetValue(sessionId, out var at) || Transport.Time.GetUtcNow() - at >= interval);
+
+    /// <summary>
+    /// Asks Ductape whether a session that is valid offline is still valid. A "no" is recorded in the revocation store, so every
+    /// instance sharing it learns; when Ductape cannot be reached the offline answer stands (availability over a re-check
+    /// that is a bound on staleness, not the primary check).
+    /// </summary>
+    private async Task<bool> StillValidOnServerAsync(
+        string tag, string token, string sessionId, DuctapeRequestOptions? options, string product, string env,
+        CancellationToken cancellationToken)
+    {
+        SessionVerification answer;
+        try
+        {
+            answer = await VerifyOnServerAsync(tag, token, options, product, env, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DuctapeException ex) when (ex is DuctapeConnectionException or DuctapeTimeoutException
+                                          || (ex is DuctapeApiException api && (int)api.StatusCode >= 500))
+        {
+            return true;
+        }
+
+        if (_rechecked.Count >= MaxRecheckEntries)
+        {
+            _rechecked.Clear(); // bounded: at worst every session is re-checked once more
+        }
+
+        _rechecked[sessionId] = Transport.Time.GetUtcNow();
+        if (!answer.Valid)
+        {
+            await _revocations!.RevokeSessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return answer.Valid;
     }
 
     /// <summary>Exchanges a refresh token for new tokens (Ductape's <c>sessions.refresh</c>); the old refresh token stops working.</summary>
@@ -158,6 +272,7 @@ public class SessionsClient
         }
 
         errors.ThrowIfAny();
+        var (product, env) = ResolveLifecycle(options);
         var result = await Send(ProxyOperations.Revoke, options, w =>
         {
             if (!string.IsNullOrWhiteSpace(sessionId))
@@ -168,7 +283,17 @@ public class SessionsClient
             {
                 w.WriteString("identifier"u8, identifier);
             }
-        }, tag, cancellationToken).ConfigureAwait(false);
+        }, tag, cancellationToken, product, env).ConfigureAwait(false);
+
+        // Ductape has revoked it: offline validation (here, and on every instance sharing the store) must agree.
+        if (_revocations is not null)
+        {
+            await (!string.IsNullOrWhiteSpace(sessionId)
+                ? _revocations.RevokeSessionAsync(sessionId, CancellationToken.None)
+                : _revocations.RevokeIdentifierAsync(new SessionScope(product, env, tag), identifier!, null, CancellationToken.None))
+                .ConfigureAwait(false);
+        }
+
         return result.Revoked;
     }
 
@@ -190,6 +315,7 @@ public class SessionsClient
         var errors = Check(tag);
         errors.RequireText(identifier, nameof(identifier));
         errors.ThrowIfAny();
+        var (product, env) = ResolveLifecycle(options);
         var result = await Send(ProxyOperations.RevokeAll, options, w =>
         {
             w.WriteString("identifier"u8, identifier);
@@ -197,7 +323,13 @@ public class SessionsClient
             {
                 w.WriteString("excludeSessionId"u8, excludeSessionId);
             }
-        }, tag, cancellationToken).ConfigureAwait(false);
+        }, tag, cancellationToken, product, env).ConfigureAwait(false);
+        if (_revocations is not null)
+        {
+            // Not cancellable: Ductape has acted, so the store must learn it whatever the caller does now.
+            await _revocations.RevokeIdentifierAsync(new SessionScope(product, env, tag), identifier, excludeSessionId, CancellationToken.None)
+                .ConfigureAwait(false);
+        }
         return result.Revoked;
     }
 

@@ -41,4 +41,16 @@ public enum SessionTokenFailure
     /// another product or environment made with the same keys.
     /// </summary>
     AudienceMismatch,
+
+    /// <summary>
+    /// The session was revoked (by id, or by its user's "not before" instant) according to
+    /// <see cref="SessionTokenValidationOptions.RevocationStore"/>.
+    /// </summary>
+    Revoked,
+
+    /// <summary>
+    /// The revocation store could not vouch for its knowledge (a replica that has not heard from its source for longer than
+    /// its staleness limit, failing closed), so the token is not accepted.
+    /// </summary>
+    RevocationUnknown,
 }

@@ -26,6 +26,13 @@ public sealed class SessionTokenValidationOptions
     /// </summary>
     public bool ValidateAudience { get; set; } = true;
 
+    /// <summary>
+    /// Revocations to honour, checked in memory after every other check (failures <see cref="SessionTokenFailure.Revoked"/>
+    /// and <see cref="SessionTokenFailure.RevocationUnknown"/>). Null: revocations are not checked, and a revoked session's
+    /// token stays valid until it expires. <c>AddDuctape</c> sets the client's store.
+    /// </summary>
+    public ISessionRevocationStore? RevocationStore { get; set; }
+
     /// <summary>The expected <c>iss</c> claim. Default <c>ductape</c>.</summary>
     public string Issuer { get; set; } = "ductape";
 

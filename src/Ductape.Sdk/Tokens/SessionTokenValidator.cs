@@ -30,6 +30,7 @@ public sealed class SessionTokenValidator
     private readonly SessionTokenEncryption _allowed;
     private readonly string? _product; // null: audience not checked (opted out)
     private readonly string? _env;
+    private readonly ISessionRevocationStore? _revocations;
 
     // Per key, the last encoded header that passed every header check with it. Tokens of one key share one header, so
     // most validations skip decoding and parsing it; a slot is replaced whole, so readers never see half an update.
@@ -77,6 +78,7 @@ public sealed class SessionTokenValidator
             _env = options.Env;
         }
 
+        _revocations = options.RevocationStore;
         _pools = [.. _keys.Keys.Select(k => new AesGcmPool(k))];
         _acceptedHeaders = new string?[_pools.Length];
         _issuer = Encoding.UTF8.GetBytes(options.Issuer);
@@ -525,9 +527,31 @@ public sealed class SessionTokenValidator
         }
 
         var data = dataStart < 0 ? "{}"u8.ToArray() : json[dataStart..dataEnd].ToArray();
-        return SessionTokenValidationResult.Valid(new ValidatedSession(
+        var session = new ValidatedSession(
             sid, expectedTag ?? prefix.ToString(), prd, env, sub,
-            ToInstant(iat.Value), ToInstant(nbf.Value), ToInstant(exp.Value), data));
+            ToInstant(iat.Value), ToInstant(nbf.Value), ToInstant(exp.Value), data);
+        return _revocations is null ? SessionTokenValidationResult.Valid(session) : CheckRevocation(session);
+    }
+
+    /// <summary>The last step: the store answers from memory; a store that throws is treated as not knowing.</summary>
+    private SessionTokenValidationResult CheckRevocation(ValidatedSession session)
+    {
+        SessionRevocationState state;
+        try
+        {
+            state = _revocations!.Check(session);
+        }
+        catch (Exception)
+        {
+            state = SessionRevocationState.Unknown;
+        }
+
+        return state switch
+        {
+            SessionRevocationState.Active => SessionTokenValidationResult.Valid(session),
+            SessionRevocationState.Revoked => SessionTokenValidationResult.Fail(SessionTokenFailure.Revoked),
+            _ => SessionTokenValidationResult.Fail(SessionTokenFailure.RevocationUnknown),
+        };
     }
 
     private static bool ReadString(ref Utf8JsonReader reader) => reader.Read() && reader.TokenType == JsonTokenType.String;
