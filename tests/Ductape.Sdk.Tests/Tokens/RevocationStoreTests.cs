@@ -108,13 +108,14 @@ public class RevocationStoreTests
         var start = TokenTestKit.Now;
         for (var round = 0; round < 200; round++)
         {
-            var revocations = Enumerable.Range(0, random.Next(1, 6)).Select(_ => new IdentifierRevocation(
+            var revocations = Enumerable.Range(0, random.Next(1, 6)).Select(_ => new UserRevocation(
+                Scope, "u",
                 start.AddSeconds(random.Next(0, 5)),
                 random.Next(3) switch { 0 => null, 1 => "ses_a", _ => "ses_b" },
                 DateTimeOffset.MinValue,
                 start.AddDays(1))).ToList();
-            var forward = revocations.Aggregate(IdentifierRevocation.Merge);
-            var shuffled = revocations.OrderBy(_ => random.Next()).Aggregate(IdentifierRevocation.Merge);
+            var forward = revocations.Aggregate((a, b) => a.MergeWith(b));
+            var shuffled = revocations.OrderBy(_ => random.Next()).Aggregate((a, b) => a.MergeWith(b));
 
             foreach (var session in new[] { "ses_a", "ses_b", "ses_c" })
             {

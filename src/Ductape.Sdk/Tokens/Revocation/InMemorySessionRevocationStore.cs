@@ -25,7 +25,7 @@ public sealed class InMemorySessionRevocationStore : ISessionRevocationStore
     private const int SweepEvery = 1024; // writes between sweeps of expired entries
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _sessions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Product, string Env, string Tag, string Identifier), IdentifierRevocation> _identifiers = new();
+    private readonly ConcurrentDictionary<(string Product, string Env, string Tag, string Identifier), UserRevocation> _identifiers = new();
     private readonly TimeSpan _lifetime;
     private readonly TimeProvider _time;
     private int _writes;
@@ -69,7 +69,7 @@ public sealed class InMemorySessionRevocationStore : ISessionRevocationStore
     public Task RevokeSessionAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        AddSession(sessionId, _time.GetUtcNow() + _lifetime);
+        Apply(NewSessionRevocation(sessionId));
         return Task.CompletedTask;
     }
 
@@ -77,40 +77,84 @@ public sealed class InMemorySessionRevocationStore : ISessionRevocationStore
     public Task RevokeIdentifierAsync(SessionScope scope, string identifier, string? exceptSessionId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var now = _time.GetUtcNow();
-        AddIdentifier(scope, identifier, new IdentifierRevocation(now, exceptSessionId, DateTimeOffset.MinValue, now + _lifetime));
+        Apply(NewUserRevocation(scope, identifier, exceptSessionId));
         return Task.CompletedTask;
     }
 
-    /// <summary>Records a session revocation kept until <paramref name="until"/> (a replica applying what it heard).</summary>
-    internal bool AddSession(string sessionId, DateTimeOffset until)
+    /// <summary>A revocation of one session, from now until the entry lifetime has passed (not yet applied).</summary>
+    /// <param name="sessionId">The session id.</param>
+    /// <returns>The revocation.</returns>
+    public SessionIdRevocation NewSessionRevocation(string sessionId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sessionId);
-        var added = false;
-        _sessions.AddOrUpdate(sessionId, _ => { added = true; return until; }, (_, known) => known >= until ? known : until);
-        AfterWrite();
-        return added;
+        return new SessionIdRevocation(sessionId, _time.GetUtcNow() + _lifetime);
     }
 
-    /// <summary>Records a user's revocation, merged with what is known (see <see cref="IdentifierRevocation.Merge"/>).</summary>
-    internal void AddIdentifier(SessionScope scope, string identifier, IdentifierRevocation revocation)
+    /// <summary>A revocation of a user's sessions issued until now (not yet applied).</summary>
+    /// <param name="scope">The product, environment and session type.</param>
+    /// <param name="identifier">The user's identifier.</param>
+    /// <param name="exceptSessionId">A session to spare, or null.</param>
+    /// <returns>The revocation.</returns>
+    public UserRevocation NewUserRevocation(SessionScope scope, string identifier, string? exceptSessionId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(identifier);
         ArgumentException.ThrowIfNullOrWhiteSpace(scope.Product);
         ArgumentException.ThrowIfNullOrWhiteSpace(scope.Env);
         ArgumentException.ThrowIfNullOrWhiteSpace(scope.Tag);
-        _identifiers.AddOrUpdate((scope.Product, scope.Env, scope.Tag, identifier), revocation,
-            (_, known) => IdentifierRevocation.Merge(known, revocation));
-        AfterWrite();
+        var now = _time.GetUtcNow();
+        return new UserRevocation(scope, identifier, now, exceptSessionId, DateTimeOffset.MinValue, now + _lifetime);
     }
 
-    /// <summary>Every live entry, for a replica that writes its knowledge back to a shared store.</summary>
-    internal IEnumerable<KeyValuePair<string, DateTimeOffset>> Sessions => _sessions.Where(e => e.Value > _time.GetUtcNow());
+    /// <summary>
+    /// Applies a revocation, merged with what is known (a replica applying what it heard; any order, any number of times).
+    /// </summary>
+    /// <param name="revocation">The revocation.</param>
+    /// <returns>Whether it taught the store something new (so a replica knows what to pass on).</returns>
+    public bool Apply(SessionRevocation revocation)
+    {
+        ArgumentNullException.ThrowIfNull(revocation);
+        var changed = false;
+        switch (revocation)
+        {
+            case SessionIdRevocation session:
+                ArgumentException.ThrowIfNullOrWhiteSpace(session.SessionId);
+                _sessions.AddOrUpdate(session.SessionId,
+                    _ => { changed = true; return session.Until; },
+                    (_, known) =>
+                    {
+                        changed = session.Until > known;
+                        return changed ? session.Until : known;
+                    });
+                break;
+            case UserRevocation user:
+                ArgumentException.ThrowIfNullOrWhiteSpace(user.Identifier);
+                _identifiers.AddOrUpdate((user.Scope.Product, user.Scope.Env, user.Scope.Tag, user.Identifier),
+                    _ => { changed = true; return user; },
+                    (_, known) =>
+                    {
+                        var merged = known.MergeWith(user);
+                        changed = merged != known;
+                        return merged;
+                    });
+                break;
+            default:
+                throw new ArgumentException($"Unknown revocation type {revocation.GetType().Name}.", nameof(revocation));
+        }
 
-    /// <summary>Every live user revocation.</summary>
-    internal IEnumerable<(SessionScope Scope, string Identifier, IdentifierRevocation Revocation)> Identifiers =>
-        _identifiers.Where(e => e.Value.Until > _time.GetUtcNow())
-            .Select(e => (new SessionScope(e.Key.Product, e.Key.Env, e.Key.Tag), e.Key.Identifier, e.Value));
+        AfterWrite();
+        return changed;
+    }
+
+    /// <summary>Every revocation still in force, for a replica that writes its knowledge back to a shared store.</summary>
+    /// <returns>A copy; later changes do not show in it.</returns>
+    public IReadOnlyList<SessionRevocation> Snapshot()
+    {
+        var now = _time.GetUtcNow();
+        var all = new List<SessionRevocation>(Count);
+        all.AddRange(_sessions.Where(e => e.Value > now).Select(e => new SessionIdRevocation(e.Key, e.Value)));
+        all.AddRange(_identifiers.Values.Where(u => u.Until > now));
+        return all;
+    }
 
     private void AfterWrite()
     {
@@ -120,8 +164,8 @@ public sealed class InMemorySessionRevocationStore : ISessionRevocationStore
         }
     }
 
-    /// <summary>Forgets entries whose tokens have all expired.</summary>
-    internal void Sweep()
+    /// <summary>Forgets entries whose tokens have all expired (also done every 1,024 writes).</summary>
+    public void Sweep()
     {
         var now = _time.GetUtcNow();
         foreach (var entry in _sessions)
@@ -140,36 +184,4 @@ public sealed class InMemorySessionRevocationStore : ISessionRevocationStore
             }
         }
     }
-}
-
-/// <summary>
-/// What a user's revocations add up to: tokens issued before <see cref="NotBefore"/> are revoked, except the session
-/// <see cref="ExceptSessionId"/> spared by the latest one, for which the cut-off is <see cref="ExceptCutoff"/> (the latest
-/// revocation that did not spare it).
-/// </summary>
-/// <param name="NotBefore">Tokens issued (<c>iat</c>) before this instant are revoked.</param>
-/// <param name="ExceptSessionId">The session the latest revocation spared, or null.</param>
-/// <param name="ExceptCutoff">The cut-off for that session (<see cref="DateTimeOffset.MinValue"/> when nothing applies).</param>
-/// <param name="Until">When the entry is forgotten.</param>
-internal sealed record IdentifierRevocation(DateTimeOffset NotBefore, string? ExceptSessionId, DateTimeOffset ExceptCutoff, DateTimeOffset Until)
-{
-    public DateTimeOffset CutoffFor(string sessionId) =>
-        ExceptSessionId is not null && string.Equals(sessionId, ExceptSessionId, StringComparison.Ordinal) ? ExceptCutoff : NotBefore;
-
-    /// <summary>
-    /// Merges two summaries so that replicas hearing the same revocations in any order agree: the latest decides which
-    /// session is spared, and that session stays revoked by every earlier revocation that did not spare it.
-    /// </summary>
-    public static IdentifierRevocation Merge(IdentifierRevocation a, IdentifierRevocation b)
-    {
-        var (latest, earlier) = b.NotBefore > a.NotBefore
-            || (b.NotBefore == a.NotBefore && string.CompareOrdinal(b.ExceptSessionId, a.ExceptSessionId) < 0)
-            ? (b, a) : (a, b);
-        var cutoff = latest.ExceptSessionId is null ? DateTimeOffset.MinValue
-            : Max(latest.ExceptCutoff, earlier.CutoffFor(latest.ExceptSessionId));
-        var until = latest.Until > earlier.Until ? latest.Until : earlier.Until;
-        return new IdentifierRevocation(latest.NotBefore, latest.ExceptSessionId, cutoff, until);
-    }
-
-    private static DateTimeOffset Max(DateTimeOffset x, DateTimeOffset y) => x > y ? x : y;
 }
