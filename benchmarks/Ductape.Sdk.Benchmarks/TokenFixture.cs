@@ -30,6 +30,20 @@ internal sealed class TokenFixture
         Jwe = Token[(Token.IndexOf(':') + 1)..];
         Validator = new SessionTokenValidator(new SessionTokenValidationOptions { Keys = ring, Product = "acme:shop", Env = "prd" });
 
+        // The same validator with a revocation store holding 10,000 revoked sessions and 10,000 revoked users (none of them
+        // this token's), so the look-up is a real one.
+        var store = new InMemorySessionRevocationStore();
+        for (var i = 0; i < 10_000; i++)
+        {
+            store.Apply(store.NewSessionRevocation($"ses_revoked_{i}"));
+            store.Apply(store.NewUserRevocation(new SessionScope("acme:shop", "prd", "session_name"), $"user-{i}", null));
+        }
+
+        WithRevocations = new SessionTokenValidator(new SessionTokenValidationOptions
+        {
+            Keys = ring, Product = "acme:shop", Env = "prd", RevocationStore = store,
+        });
+
         var chars = Token.ToCharArray();
         var cipherStart = Token.LastIndexOf('.') - 10;
         chars[cipherStart] = chars[cipherStart] == 'A' ? 'B' : 'A';
@@ -43,4 +57,6 @@ internal sealed class TokenFixture
     public string Tampered { get; }
 
     public SessionTokenValidator Validator { get; }
+
+    public SessionTokenValidator WithRevocations { get; }
 }

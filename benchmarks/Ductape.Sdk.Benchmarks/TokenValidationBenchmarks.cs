@@ -21,7 +21,7 @@ public class TokenValidationBenchmarks
     {
         _fixture = new TokenFixture();
         _floorAes = new System.Security.Cryptography.AesGcm(TokenFixture.Secret, 16);
-        if (!Ours() || !JoseJwt() || !Floor() || OursTampered())
+        if (!Ours() || !OursWithRevocations() || !JoseJwt() || !Floor() || OursTampered())
         {
             throw new InvalidOperationException("The benchmark fixture is not what it claims to be.");
         }
@@ -79,6 +79,9 @@ public class TokenValidationBenchmarks
 
     [Benchmark(Description = "Ductape.Sdk SessionTokenValidator")]
     public bool Ours() => _fixture.Validator.Validate(_fixture.Token, "session_name").IsValid;
+
+    [Benchmark(Description = "Ductape.Sdk SessionTokenValidator + revocation check (20k entries)")]
+    public bool OursWithRevocations() => _fixture.WithRevocations.Validate(_fixture.Token, "session_name").IsValid;
 
     [Benchmark(Description = "jose-jwt JWE.Decrypt + JsonDocument checks")]
     public bool JoseJwt()

@@ -442,11 +442,11 @@ public sealed class SessionTokenValidator
                 }
                 else if (reader.ValueTextEquals("prd"u8))
                 {
-                    ok = prd is null && ReadString(ref reader) && (prd = reader.GetString()) is not null;
+                    ok = prd is null && ReadString(ref reader) && (prd = Audience(ref reader, expectedProduct)) is not null;
                 }
                 else if (reader.ValueTextEquals("env"u8))
                 {
-                    ok = env is null && ReadString(ref reader) && (env = reader.GetString()) is not null;
+                    ok = env is null && ReadString(ref reader) && (env = Audience(ref reader, expectedEnv)) is not null;
                 }
                 else if (reader.ValueTextEquals("iat"u8))
                 {
@@ -555,6 +555,10 @@ public sealed class SessionTokenValidator
     }
 
     private static bool ReadString(ref Utf8JsonReader reader) => reader.Read() && reader.TokenType == JsonTokenType.String;
+
+    /// <summary>The claim's value: the expected string itself when it matches (no allocation on the hot path), else a copy.</summary>
+    private static string? Audience(ref Utf8JsonReader reader, string? expected) =>
+        expected is not null && reader.ValueTextEquals(expected) ? expected : reader.GetString();
 
     private static bool Set(ref bool? target, bool value)
     {

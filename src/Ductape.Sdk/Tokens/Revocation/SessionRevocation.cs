@@ -4,8 +4,14 @@ namespace Ductape.Sdk.Tokens;
 /// One revocation as stores hold and exchange it (a shared store's replicas apply what they hear). Applying the same
 /// revocations in any order, any number of times, gives the same state.
 /// </summary>
-/// <param name="Until">When the entry may be forgotten: every token it concerns has expired by then.</param>
-public abstract record SessionRevocation(DateTimeOffset Until);
+/// <remarks>Closed: <see cref="SessionIdRevocation"/> and <see cref="UserRevocation"/> are the only kinds.</remarks>
+public abstract record SessionRevocation
+{
+    private protected SessionRevocation(DateTimeOffset until) => Until = until;
+
+    /// <summary>When the entry may be forgotten: every token it concerns has expired by then.</summary>
+    public DateTimeOffset Until { get; init; }
+}
 
 /// <summary>One session, revoked by its id.</summary>
 /// <param name="SessionId">The session id (<c>sid</c>).</param>
