@@ -31,7 +31,7 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly LocalSessions _sessions;
     private readonly byte[] _accessKey;
-    private readonly ConcurrentDictionary<string, (byte[] BodyHash, int Status, byte[] Response)> _replays = new();
+    private readonly ConcurrentDictionary<string, IdempotentCall> _replays = new();
     private readonly ConcurrentQueue<(HttpStatusCode Status, TimeSpan? RetryAfter)> _faults = new();
     private int _abortsAfterProcessing;
     private long _latencyTicks;
@@ -162,54 +162,66 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
 
             var body = await ReadBodyAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
             var idempotencyKey = context.Request.Headers["Idempotency-Key"].ToString();
-            var bodyHash = SHA256.HashData(body);
-            if (idempotencyKey.Length > 0 && _replays.TryGetValue(idempotencyKey, out var replay))
-            {
-                if (!CryptographicOperations.FixedTimeEquals(replay.BodyHash, bodyHash))
-                {
-                    throw new LocalApiError(HttpStatusCode.Conflict, "IDEMPOTENCY_KEY_REUSED",
-                        "This Idempotency-Key was used with a different request.");
-                }
-
-                await WriteAsync(response, replay.Status, replay.Response, context.RequestAborted).ConfigureAwait(false);
-                return;
-            }
-
-            Action<Utf8JsonWriter> result;
-            using (var document = Parse(body))
-            {
-                var root = document.RootElement;
-                if (root.ValueKind != JsonValueKind.Object
-                    || !root.TryGetProperty("module", out var module) || module.ValueKind != JsonValueKind.String
-                    || !root.TryGetProperty("method", out var method) || method.ValueKind != JsonValueKind.String
-                    || !root.TryGetProperty("params", out var parameters) || parameters.ValueKind != JsonValueKind.Array)
-                {
-                    throw LocalApiError.Invalid("The body must be {\"module\":…,\"method\":…,\"params\":[…]}.");
-                }
-
-                if (module.GetString() != "sessions")
-                {
-                    throw LocalApiError.Invalid($"Unknown module '{module.GetString()}'.");
-                }
-
-                result = _sessions.Execute(method.GetString()!, parameters.Clone());
-            }
-
-            var bytes = Envelope(result, requestId, started);
+            IdempotentCall? owned = null;
             if (idempotencyKey.Length > 0)
             {
-                _replays.TryAdd(idempotencyKey, (bodyHash, StatusCodes.Status200OK, bytes));
+                // The key is reserved before the call runs: concurrent duplicates wait for the first one's answer instead of
+                // running again (exactly once), and a different body under the same key is refused.
+                var mine = new IdempotentCall(SHA256.HashData(body));
+                var call = _replays.GetOrAdd(idempotencyKey, mine);
+                if (!ReferenceEquals(call, mine))
+                {
+                    if (!CryptographicOperations.FixedTimeEquals(call.BodyHash, mine.BodyHash))
+                    {
+                        throw new LocalApiError(HttpStatusCode.Conflict, "IDEMPOTENCY_KEY_REUSED",
+                            "This Idempotency-Key was used with a different request.");
+                    }
+
+                    var (status, answer) = await call.Answer.Task.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+                    await WriteAsync(response, status, answer, context.RequestAborted).ConfigureAwait(false);
+                    return;
+                }
+
+                owned = mine;
             }
 
-            if (Interlocked.Decrement(ref _abortsAfterProcessing) >= 0)
+            int resultStatus;
+            byte[] bytes;
+            try
+            {
+                bytes = Process(body, requestId, started);
+                resultStatus = StatusCodes.Status200OK;
+            }
+            catch (LocalApiError error)
+            {
+                // A 4xx is the answer to this request: kept and replayed like a success.
+                bytes = Failure(error.Code, error.Message, requestId);
+                resultStatus = (int)error.Status;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A failure of the server itself is not an answer to keep: the key is released so a retry runs again.
+                bytes = Failure("INTERNAL", "The local server failed: " + ex.GetType().Name, requestId);
+                resultStatus = StatusCodes.Status500InternalServerError;
+                if (owned is not null)
+                {
+                    _replays.TryRemove(new KeyValuePair<string, IdempotentCall>(idempotencyKey, owned));
+                }
+            }
+
+            owned?.Answer.TrySetResult((resultStatus, bytes));
+            if (resultStatus == StatusCodes.Status200OK && Interlocked.Decrement(ref _abortsAfterProcessing) >= 0)
             {
                 context.Abort();
                 return;
             }
 
-            Interlocked.Increment(ref _abortsAfterProcessing);
+            if (resultStatus == StatusCodes.Status200OK)
+            {
+                Interlocked.Increment(ref _abortsAfterProcessing);
+            }
 
-            await WriteAsync(response, StatusCodes.Status200OK, bytes, context.RequestAborted).ConfigureAwait(false);
+            await WriteAsync(response, resultStatus, bytes, context.RequestAborted).ConfigureAwait(false);
         }
         catch (LocalApiError error)
         {
@@ -226,6 +238,49 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
             await WriteAsync(response, 500, Failure("INTERNAL", "The local server failed: " + ex.GetType().Name, requestId),
                 context.RequestAborted).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Runs one proxy call and returns its success envelope; a <see cref="LocalApiError"/> for anything refused.</summary>
+    private byte[] Process(byte[] body, string requestId, long started)
+    {
+        Action<Utf8JsonWriter> result;
+        using (var document = Parse(body))
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("module", out var module) || module.ValueKind != JsonValueKind.String
+                || !root.TryGetProperty("method", out var method) || method.ValueKind != JsonValueKind.String
+                || !root.TryGetProperty("params", out var parameters) || parameters.ValueKind != JsonValueKind.Array)
+            {
+                throw LocalApiError.Invalid("The body must be {\"module\":…,\"method\":…,\"params\":[…]}.");
+            }
+
+            if (module.GetString() != "sessions")
+            {
+                throw LocalApiError.Invalid($"Unknown module '{module.GetString()}'.");
+            }
+
+            try
+            {
+                result = _sessions.Execute(method.GetString()!, parameters.Clone());
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException or ArgumentException)
+            {
+                // A parameter of the wrong JSON type or range reached a reader: the client's mistake, never a 500.
+                throw LocalApiError.Invalid($"A parameter of '{method.GetString()}' has the wrong type or is out of range.");
+            }
+        }
+
+        return Envelope(result, requestId, started);
+    }
+
+    /// <summary>One idempotency key's call: the body it came with and, once processed, its answer.</summary>
+    private sealed class IdempotentCall(byte[] bodyHash)
+    {
+        public byte[] BodyHash { get; } = bodyHash;
+
+        public TaskCompletionSource<(int Status, byte[] Response)> Answer { get; } =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -61,11 +61,16 @@ internal sealed class LocalSessions(SessionTokenIssuer issuer, SessionTokenValid
             var current = Type(product, tag);
             var merged = current with
             {
-                Name = Optional(changes, "name")?.GetString() ?? current.Name,
-                Description = Optional(changes, "description")?.GetString() ?? current.Description,
-                Expiry = Optional(changes, "expiry") is { ValueKind: JsonValueKind.Number } e && e.TryGetInt32(out var expiry) ? expiry : current.Expiry,
-                Period = Optional(changes, "period") is { } pe ? (TokenPeriods.TryParse(pe.GetString(), out var period) ? period : 0) : current.Period,
-                Selector = Optional(changes, "selector")?.GetString() ?? current.Selector,
+                Name = OptionalText(changes, "name") ?? current.Name,
+                Description = OptionalText(changes, "description") ?? current.Description,
+                Expiry = Optional(changes, "expiry") switch
+                {
+                    null => current.Expiry,
+                    { ValueKind: JsonValueKind.Number } e when e.TryGetInt32(out var expiry) => expiry,
+                    _ => throw LocalApiError.Invalid("expiry must be a whole number."),
+                },
+                Period = OptionalText(changes, "period") is { } pe ? (TokenPeriods.TryParse(pe, out var period) ? period : 0) : current.Period,
+                Selector = OptionalText(changes, "selector") ?? current.Selector,
                 Schema = Optional(changes, "schema")?.Clone() ?? current.Schema,
             };
             Validate(() => ProductSessionRules.ValidateCreate(merged, time.GetUtcNow()));
@@ -108,7 +113,13 @@ internal sealed class LocalSessions(SessionTokenIssuer issuer, SessionTokenValid
     {
         var (product, env, tag) = Scope(a);
         var data = Optional(a, "data") is { ValueKind: JsonValueKind.Object } d ? d.Clone() : throw LocalApiError.Invalid("data must be a JSON object.");
-        var expiresIn = Optional(a, "expiresIn") is { ValueKind: JsonValueKind.Number } s ? TimeSpan.FromSeconds(s.GetInt64()) : (TimeSpan?)null;
+        var expiresIn = Optional(a, "expiresIn") switch
+        {
+            null => (TimeSpan?)null,
+            { ValueKind: JsonValueKind.Number } s when s.TryGetInt64(out var seconds) && seconds is >= 1 and <= 3_155_760_000 =>
+                TimeSpan.FromSeconds(seconds),
+            _ => throw LocalApiError.Invalid("expiresIn must be whole seconds, from 1 to 100 years."),
+        };
         lock (_gate)
         {
             var type = Type(product, tag);
@@ -181,8 +192,8 @@ internal sealed class LocalSessions(SessionTokenIssuer issuer, SessionTokenValid
     private Action<Utf8JsonWriter> Revoke(JsonElement a)
     {
         var (product, env, tag) = Scope(a);
-        var sessionId = Optional(a, "sessionId")?.GetString();
-        var identifier = Optional(a, "identifier")?.GetString();
+        var sessionId = OptionalText(a, "sessionId");
+        var identifier = OptionalText(a, "identifier");
         if ((sessionId is null) == (identifier is null))
         {
             throw LocalApiError.Invalid("Give exactly one of sessionId and identifier.");
@@ -196,7 +207,7 @@ internal sealed class LocalSessions(SessionTokenIssuer issuer, SessionTokenValid
     {
         var (product, env, tag) = Scope(a);
         var identifier = Required(a, "identifier");
-        var keep = Optional(a, "excludeSessionId")?.GetString();
+        var keep = OptionalText(a, "excludeSessionId");
         return Count(s => s.Product == product && s.Env == env && s.Tag == tag && s.Identifier == identifier && s.Id != keep);
     }
 
@@ -217,7 +228,7 @@ internal sealed class LocalSessions(SessionTokenIssuer issuer, SessionTokenValid
     private Action<Utf8JsonWriter> ListActive(JsonElement a)
     {
         var (product, env, tag) = Scope(a);
-        var identifier = Optional(a, "identifier")?.GetString();
+        var identifier = OptionalText(a, "identifier");
         var (page, limit) = Paging(a);
         List<LiveSession> active;
         lock (_gate)
@@ -451,12 +462,22 @@ internal sealed class LocalSessions(SessionTokenIssuer issuer, SessionTokenValid
         (Required(a, "product"), Required(a, "env"), Required(a, "tag"));
 
     private static (string Product, string Session, string? Env) AnalyticsScope(JsonElement a) =>
-        (Required(a, "product"), Required(a, "session"), Optional(a, "env")?.GetString());
+        (Required(a, "product"), Required(a, "session"), OptionalText(a, "env"));
 
     private static (int Page, int Limit) Paging(JsonElement a)
     {
-        var page = Optional(a, "page") is { ValueKind: JsonValueKind.Number } p && p.TryGetInt32(out var pv) ? pv : 1;
-        var limit = Optional(a, "limit") is { ValueKind: JsonValueKind.Number } l && l.TryGetInt32(out var lv) ? lv : 20;
+        var page = Optional(a, "page") switch
+        {
+            null => 1,
+            { ValueKind: JsonValueKind.Number } p when p.TryGetInt32(out var value) => value,
+            _ => 0, // refused below
+        };
+        var limit = Optional(a, "limit") switch
+        {
+            null => 20,
+            { ValueKind: JsonValueKind.Number } l when l.TryGetInt32(out var value) => value,
+            _ => 0,
+        };
         return page < 1 || limit is < 1 or > 100
             ? throw LocalApiError.Invalid("page must be at least 1 and limit between 1 and 100.")
             : (page, limit);
@@ -477,6 +498,14 @@ internal sealed class LocalSessions(SessionTokenIssuer issuer, SessionTokenValid
 
     private static JsonElement? Optional(JsonElement o, string name) =>
         o.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+    /// <summary>A string member, or null when absent or null; any other JSON type is the client's mistake (400, never 500).</summary>
+    private static string? OptionalText(JsonElement o, string name) => Optional(o, name) switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.String } v => v.GetString(),
+        _ => throw LocalApiError.Invalid($"'{name}' must be a string."),
+    };
 
     private static string Required(JsonElement o, string name) =>
         Optional(o, name) is { ValueKind: JsonValueKind.String } v && !string.IsNullOrWhiteSpace(v.GetString())

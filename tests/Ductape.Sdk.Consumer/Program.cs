@@ -19,7 +19,7 @@ var created = await client.Products.Sessions.CreateAsync(new ProductSession
     Period = TokenPeriod.Hours,
 });
 var tokens = await client.Sessions.StartAsync("session_name", SessionJson.Parse("""{"userId":"191010192-19198829819"}"""));
-var result = new SessionTokenValidator(new SessionTokenValidationOptions { Keys = server.SessionKeys, Product = "local:demo", Env = "dev" }).Validate(tokens.Token, "session_name");
+var result = new SessionTokenValidator(new SessionTokenValidationOptions { Keys = server.SessionKeys, Product = "consumer:test", Env = "dev" }).Validate(tokens.Token, "session_name");
 if (!result.IsValid || result.Session!.Identifier != "191010192-19198829819")
 {
     Console.Error.WriteLine($"Smoke check failed: {result}");

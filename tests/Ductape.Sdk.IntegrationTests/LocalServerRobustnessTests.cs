@@ -1,0 +1,157 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Ductape.Sdk.Periods;
+using Ductape.Sdk.Products;
+using Ductape.Sdk.Testing;
+
+namespace Ductape.Sdk.IntegrationTests;
+
+/// <summary>The local server as users' test suites push it: concurrent duplicates and malformed requests.</summary>
+public class LocalServerRobustnessTests
+{
+    private DuctapeLocalServer _server = null!;
+    private HttpClient _http = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _server = await DuctapeLocalServer.StartAsync();
+        _http = new HttpClient { BaseAddress = _server.BaseUrl };
+        using var client = _server.CreateClient();
+        await client.Products.Sessions.CreateAsync(new ProductSession
+        {
+            Name = "n", Tag = "session_name", Description = "d", Schema = SessionJson.Parse("""{"userId":"u"}"""),
+            Selector = "$Session{userId}", Expiry = 1, Period = TokenPeriod.Hours,
+        });
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        _http.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    private HttpRequestMessage Call(string body, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "proxy/v1/sdk-proxy/execute")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-access-key", _server.AccessKey);
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return request;
+    }
+
+    [Test]
+    [Repeat(50)]
+    public async Task Eight_identical_concurrent_starts_with_one_key_take_effect_once_and_get_one_answer()
+    {
+        var identifier = "user-" + Guid.NewGuid().ToString("N");
+        var key = Guid.NewGuid().ToString();
+        var body = $$$"""{"module":"sessions","method":"start","params":[{"product":"local:demo","env":"dev","tag":"session_name","data":{"userId":"{{{identifier}}}"}}]}""";
+        using var gate = new ManualResetEventSlim();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            gate.Wait();
+            using var request = Call(body, key);
+            using var response = await _http.SendAsync(request);
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+        })).Concat([Task.Run(() => { gate.Set(); return (0, ""); })]));
+
+        var real = answers.Where(a => a.Item1 != 0).ToList();
+        Assert.That(real.Select(a => a.Item1), Is.All.EqualTo(200));
+        Assert.That(real.Select(a => a.Item2).Distinct().Count(), Is.EqualTo(1), "every caller gets the one stored answer");
+        using var client = _server.CreateClient();
+        var active = await client.Sessions.ListActiveAsync("session_name", identifier);
+        Assert.That(active.Total, Is.EqualTo(1), "one effect");
+    }
+
+    [Test]
+    public async Task The_same_key_with_another_body_is_a_conflict_even_while_the_first_runs()
+    {
+        var first = """{"module":"sessions","method":"start","params":[{"product":"local:demo","env":"dev","tag":"session_name","data":{"userId":"a"}}]}""";
+        var second = first.Replace("\"a\"", "\"b\"", StringComparison.Ordinal);
+        using var one = await _http.SendAsync(Call(first, "key-1"));
+        using var two = await _http.SendAsync(Call(second, "key-1"));
+        Assert.That(one.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(two.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That(await two.Content.ReadAsStringAsync(), Does.Contain("IDEMPOTENCY_KEY_REUSED"));
+    }
+
+    [Test]
+    public async Task Random_malformed_requests_never_get_a_500()
+    {
+        var random = new Random(20261129);
+        string[] methods = ["create", "update", "fetch", "list", "delete", "start", "verify", "refresh", "revoke", "revokeAll",
+            "listActive", "fetchUsers", "fetchUserDetails", "fetchDashboard", "nope"];
+        string[] values = ["1", "-1", "1.5", "1e400", "true", "null", "\"x\"", "\"\"", "[]", "{}", "[1,2]", "{\"a\":1}",
+            "\"session_name\"", "\"local:demo\"", "99999999999999999999"];
+        string[] names = ["product", "env", "tag", "token", "refreshToken", "data", "expiresIn", "sessionId", "identifier",
+            "excludeSessionId", "page", "limit", "session", "name", "description", "expiry", "period", "selector", "schema"];
+
+        for (var i = 0; i < 400; i++)
+        {
+            string Value() => random.Next(4) == 0
+                ? "{" + string.Join(",", Enumerable.Range(0, random.Next(0, 6))
+                    .Select(_ => $"\"{names[random.Next(names.Length)]}\":{values[random.Next(values.Length)]}")
+                    .DistinctBy(m => m[..m.IndexOf(':')])) + "}"
+                : values[random.Next(values.Length)];
+            var parameters = string.Join(",", Enumerable.Range(0, random.Next(0, 4)).Select(_ => Value()));
+            var body = $$"""{"module":"sessions","method":"{{methods[random.Next(methods.Length)]}}","params":[{{parameters}}]}""";
+            using var response = await _http.SendAsync(Call(body, random.Next(3) == 0 ? Guid.NewGuid().ToString() : null));
+            Assert.That((int)response.StatusCode, Is.LessThan(500), body);
+            if (!response.IsSuccessStatusCode)
+            {
+                using var envelope = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                Assert.That(envelope.RootElement.GetProperty("status").GetBoolean(), Is.False, body);
+                Assert.That(envelope.RootElement.GetProperty("code").GetString(), Is.Not.Empty, body);
+            }
+        }
+    }
+
+    /// <summary>Valid parameters of each call; every member in turn gets every wrong JSON type.</summary>
+    private static readonly (string Method, string Params)[] ValidCalls =
+    [
+        ("update", """["local:demo","session_name",{"name":"n","description":"d","expiry":2,"period":"days","selector":"$Session{userId}","schema":{"userId":"u"}}]"""),
+        ("start", """[{"product":"local:demo","env":"dev","tag":"session_name","data":{"userId":"u"},"expiresIn":60}]"""),
+        ("verify", """[{"product":"local:demo","env":"dev","tag":"session_name","token":"session_name:x"}]"""),
+        ("refresh", """[{"product":"local:demo","env":"dev","tag":"session_name","refreshToken":"rt_x"}]"""),
+        ("revoke", """[{"product":"local:demo","env":"dev","tag":"session_name","sessionId":"ses_x"}]"""),
+        ("revokeAll", """[{"product":"local:demo","env":"dev","tag":"session_name","identifier":"u","excludeSessionId":"ses_x"}]"""),
+        ("listActive", """[{"product":"local:demo","env":"dev","tag":"session_name","identifier":"u","page":1,"limit":20}]"""),
+        ("fetchUsers", """[{"product":"local:demo","session":"session_name","env":"dev","page":1,"limit":20}]"""),
+        ("fetchUserDetails", """[{"product":"local:demo","session":"session_name","identifier":"u","env":"dev"}]"""),
+        ("fetchDashboard", """[{"product":"local:demo","session":"session_name","env":"dev"}]"""),
+    ];
+
+    [Test]
+    public async Task Every_member_of_every_call_with_a_wrong_json_type_is_a_4xx_envelope()
+    {
+        string[] wrong = ["1", "-1", "1.5", "1e400", "99999999999999999999", "true", "\"x\"", "[]", "{}"];
+        foreach (var (method, parameters) in ValidCalls)
+        {
+            var array = System.Text.Json.Nodes.JsonNode.Parse(parameters)!.AsArray();
+            var target = array[^1]!.AsObject();
+            foreach (var member in target.Select(m => m.Key).ToList())
+            {
+                foreach (var value in wrong)
+                {
+                    var original = target[member]!.DeepClone();
+                    target[member] = System.Text.Json.Nodes.JsonNode.Parse(value);
+                    var body = $$"""{"module":"sessions","method":"{{method}}","params":{{array.ToJsonString()}}}""";
+                    target[member] = original;
+                    using var response = await _http.SendAsync(Call(body));
+                    Assert.That((int)response.StatusCode, Is.LessThan(500), body);
+                }
+            }
+        }
+    }
+}
