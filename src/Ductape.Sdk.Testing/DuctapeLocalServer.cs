@@ -10,6 +10,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Ductape.Sdk.Testing;
@@ -69,16 +71,31 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
     public static async Task<DuctapeLocalServer> StartAsync(DuctapeLocalServerOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new DuctapeLocalServerOptions();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        // Kestrel's own cap sits above ours, so an oversized body gets our envelope (413) rather than Kestrel's exception.
-        builder.WebHost.UseKestrel(k => k.Limits.MaxRequestBodySize = MaxBodyBytes * 2);
-        builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
+        // Isolated from the process it runs in: no configuration sources (no appsettings.json, no ASPNETCORE_*/DOTNET_*
+        // variables, no command line), a fixed content root, loopback only whatever the environment says, and no host
+        // lifetime that would take over the process's Ctrl+C/SIGTERM.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = "Production",
+            ApplicationName = typeof(DuctapeLocalServer).Assembly.GetName().Name,
+        });
+        builder.Services.AddRoutingCore();
+        builder.Services.AddSingleton<IHostLifetime, NoHostLifetime>();
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
+        {
+            // Kestrel's own cap sits above ours, so an oversized body gets our envelope (413) rather than Kestrel's exception.
+            k.Limits.MaxRequestBodySize = MaxBodyBytes * 2;
+            k.Listen(IPAddress.Loopback, options.Port);
+        });
         var app = builder.Build();
         var accessKey = options.AccessKey ?? "ak_local_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         var keys = new SessionKeyRing(options.SessionKey ?? SessionKey.Generate("local-1"));
         var server = new DuctapeLocalServer(app, accessKey, keys, options.TimeProvider);
+        // At the root and under /api (CONTRACT §5), so Ductape's documented local URL, http://localhost:4311/api, works too.
         app.MapPost("/proxy/v1/sdk-proxy/execute", server.HandleAsync);
+        app.MapPost("/api/proxy/v1/sdk-proxy/execute", server.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetServiceOrNull<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.First()
             ?? throw new InvalidOperationException("The local server did not report its address.");
@@ -353,6 +370,14 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
         response.ContentType = "application/json";
         await response.Body.WriteAsync(body, cancellationToken).ConfigureAwait(false);
     }
+}
+
+/// <summary>A host lifetime that waits for nothing and listens to no signal: the user's process keeps its own.</summary>
+internal sealed class NoHostLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 internal static class ServiceProviderExtensions

@@ -154,4 +154,59 @@ public class LocalServerRobustnessTests
             }
         }
     }
+
+    [Test]
+    [NonParallelizable]
+    public async Task The_server_ignores_the_hosts_configuration_and_binds_loopback_only()
+    {
+        var hostile = """{"Kestrel":{"Endpoints":{"Http":{"Url":"http://0.0.0.0:1"}}},"urls":"http://0.0.0.0:1"}""";
+        var files = new[] { Path.Combine(AppContext.BaseDirectory, "appsettings.json"), Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json") }
+            .Distinct().Where(f => !File.Exists(f)).ToList();
+        var variables = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = "http://0.0.0.0:1",
+            ["DOTNET_URLS"] = "http://0.0.0.0:1",
+            ["ASPNETCORE_Kestrel__Endpoints__Http__Url"] = "http://0.0.0.0:1",
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+        };
+        foreach (var file in files)
+        {
+            File.WriteAllText(file, hostile);
+        }
+
+        foreach (var (name, value) in variables)
+        {
+            Environment.SetEnvironmentVariable(name, value);
+        }
+
+        try
+        {
+            await using var first = await DuctapeLocalServer.StartAsync();
+            await using var second = await DuctapeLocalServer.StartAsync();
+
+            Assert.That(first.BaseUrl.Host, Is.EqualTo("127.0.0.1"));
+            Assert.That(second.BaseUrl.Port, Is.Not.EqualTo(first.BaseUrl.Port), "each on its own free port");
+            using var client = first.CreateClient();
+            Assert.That(await client.Products.Sessions.FetchAllAsync(), Is.Empty);
+        }
+        finally
+        {
+            foreach (var name in variables.Keys)
+            {
+                Environment.SetEnvironmentVariable(name, null);
+            }
+
+            foreach (var file in files)
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    [Test]
+    public async Task The_server_answers_under_api_too()
+    {
+        using var client = _server.CreateClient(configure: o => o.BaseUrl = new Uri(_server.BaseUrl, "api"));
+        Assert.That((await client.Products.Sessions.FetchAllAsync()).Select(t => t.Tag), Is.EqualTo(new[] { "session_name" }));
+    }
 }
