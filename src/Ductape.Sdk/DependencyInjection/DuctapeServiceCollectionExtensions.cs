@@ -70,8 +70,15 @@ public static class DuctapeServiceCollectionExtensions
 
         // Runs after every other configuration of this client, the host's defaults included: whatever primary handler
         // ends up in place, it does not follow redirects (the access key must never travel to another host).
+        // Likewise for retries: they live in the SDK's handler only, so resilience handlers the host adds to every client
+        // (ConfigureHttpClientDefaults(b => b.AddStandardResilienceHandler()), as Aspire's service defaults do) or to this
+        // builder are taken out of this client's chain; otherwise attempts multiply (4 × 4 = 16 for one call).
         services.PostConfigure<HttpClientFactoryOptions>(httpClientName, factory =>
-            factory.HttpMessageHandlerBuilderActions.Add(handlers => DuctapeHttp.DisableRedirects(handlers.PrimaryHandler)));
+            factory.HttpMessageHandlerBuilderActions.Add(handlers =>
+            {
+                DuctapeHttp.DisableRedirects(handlers.PrimaryHandler);
+                DuctapeHttp.RemoveOtherRetryLayers(handlers.AdditionalHandlers, handlers.Services.GetService<ILoggerFactory>());
+            }));
 
         object? key = name.Length == 0 ? null : name;
         Func<IServiceProvider, DuctapeClient> client = sp =>

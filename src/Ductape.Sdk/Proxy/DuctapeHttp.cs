@@ -1,10 +1,11 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using System.Reflection;
 
 namespace Ductape.Sdk.Proxy;
 
 /// <summary>Header names, request option keys and header readers shared by the transport and the resilience handler.</summary>
-internal static class DuctapeHttp
+internal static partial class DuctapeHttp
 {
     public const string AccessKeyHeader = "x-access-key";
     public const string IdempotencyKeyHeader = "Idempotency-Key";
@@ -32,6 +33,34 @@ internal static class DuctapeHttp
         // Bounded connection lifetime so a long-lived singleton still follows DNS changes.
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
     };
+
+    /// <summary>
+    /// Takes resilience handlers other than the SDK's out of a Ductape client's chain (Microsoft.Extensions.Http.Resilience's,
+    /// recognised by type name so the SDK need not reference that package), and says so in the log.
+    /// </summary>
+    public static void RemoveOtherRetryLayers(IList<DelegatingHandler> handlers, ILoggerFactory? loggers)
+    {
+        var removed = 0;
+        for (var i = handlers.Count - 1; i >= 0; i--)
+        {
+            if (handlers[i] is not DuctapeResilienceHandler
+                && handlers[i].GetType().FullName is { } name
+                && name.StartsWith("Microsoft.Extensions.Http.Resilience.", StringComparison.Ordinal))
+            {
+                handlers.RemoveAt(i);
+                removed++;
+            }
+        }
+
+        if (removed > 0 && loggers is not null)
+        {
+            LogRemovedRetryLayers(loggers.CreateLogger("Ductape.Sdk"), removed);
+        }
+    }
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information,
+        Message = "Took {Count} resilience handler(s) added by the host out of the Ductape HttpClient: its retries and timeouts live in the SDK's own pipeline (DuctapeClientOptions.Retry)")]
+    private static partial void LogRemovedRetryLayers(ILogger logger, int count);
 
     /// <summary>
     /// Turns redirects off on a handler someone else configured, when it is of a kind that follows them. A shared handler
