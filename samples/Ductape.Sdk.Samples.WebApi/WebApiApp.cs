@@ -38,7 +38,7 @@ public static class WebApiApp
             o.Env = Environment.GetEnvironmentVariable("DUCTAPE_ENV") ?? "dev";
             o.SessionKeys = server?.SessionKeys; // with Ductape cloud, load your session key from configuration
         });
-        builder.Services.AddAuthentication(DuctapeAuthenticationBuilderExtensions.DefaultScheme).AddDuctapeSession(SessionTag);
+        builder.Services.AddAuthentication(DuctapeSessionDefaults.AuthenticationScheme).AddDuctapeSession(SessionTag);
         builder.Services.AddAuthorization();
 
         var app = builder.Build();

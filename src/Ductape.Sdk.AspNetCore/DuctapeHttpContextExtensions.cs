@@ -1,7 +1,7 @@
 using Ductape.Sdk.Tokens;
-using Microsoft.AspNetCore.Http;
 
-namespace Ductape.Sdk.AspNetCore;
+// Beside HttpContext itself, so a web project's implicit usings find it.
+namespace Microsoft.AspNetCore.Http;
 
 /// <summary>Reads the Ductape session of an authenticated request.</summary>
 public static class DuctapeHttpContextExtensions

@@ -47,7 +47,9 @@ internal sealed class DuctapeSessionAuthenticationHandler(
                 new Claim(DuctapeClaimTypes.Product, session.Product),
                 new Claim(DuctapeClaimTypes.Env, session.Env),
             ],
-            Scheme.Name);
+            Scheme.Name,
+            nameType: ClaimTypes.NameIdentifier, // User.Identity.Name is the user's identifier
+            roleType: ClaimTypes.Role);
         Context.Items[DuctapeHttpContextExtensions.SessionKey] = session;
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
     }

@@ -29,7 +29,7 @@ public class AuthenticationTests
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddAuthentication(DuctapeAuthenticationBuilderExtensions.DefaultScheme)
+        builder.Services.AddAuthentication(DuctapeSessionDefaults.AuthenticationScheme)
             .AddDuctapeSession("session_name", o => o.Validator = new SessionTokenValidator(new SessionTokenValidationOptions { Keys = Keys, Product = "acme:shop", Env = "prd" }));
         builder.Services.AddAuthorization();
         _app = builder.Build();
@@ -38,6 +38,7 @@ public class AuthenticationTests
         _app.MapGet("/me", (HttpContext context) =>
         {
             var session = context.GetDuctapeSession()!;
+            Assert.That(context.User.Identity!.Name, Is.EqualTo(context.User.FindFirstValue(ClaimTypes.NameIdentifier)));
             return $"{context.User.FindFirstValue(ClaimTypes.NameIdentifier)}|{context.User.FindFirstValue(DuctapeClaimTypes.SessionId)}|" +
                 $"{context.User.FindFirstValue(DuctapeClaimTypes.Product)}|{session.Data.GetProperty("details").GetProperty("username").GetString()}";
         }).RequireAuthorization();
@@ -118,6 +119,21 @@ public class AuthenticationTests
             Assert.That(challenge, Does.StartWith("Bearer error=\"invalid_token\"").And.Contain(reason), reason);
             Assert.That(challenge, Does.Not.Contain(token), reason);
         }
+    }
+
+    [Test]
+    public async Task A_scheme_without_any_way_to_validate_tokens_fails_at_start_up()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddDuctape(o => o.AccessKey = "k"); // no SessionKeys
+        builder.Services.AddAuthentication(DuctapeSessionDefaults.AuthenticationScheme).AddDuctapeSession("session_name");
+        await using var app = builder.Build();
+
+        var ex = Assert.CatchAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync());
+
+        Assert.That(ex!.Message, Does.Contain("DuctapeClientOptions.SessionKeys").And.Contain("DuctapeSession"));
     }
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
