@@ -11,13 +11,18 @@ namespace Ductape.Sdk.Tests.Observability;
 public class TelemetryTests
 {
     private readonly List<Activity> _activities = [];
-    private readonly List<(string Instrument, double Value, Dictionary<string, object?> Tags)> _measurements = [];
+    private List<(string Instrument, double Value, Dictionary<string, object?> Tags, int Thread)> _measurements = [];
     private ActivityListener _activityListener = null!;
     private MeterListener _meterListener = null!;
 
     [SetUp]
     public void SetUp()
     {
+        // One fixture instance serves every test: start each from nothing, with a list of its own (a listener of an earlier
+        // test that still delivers — as .NET 8's do after Dispose — writes into that test's list, not this one's).
+        _activities.Clear();
+        var sink = new List<(string Instrument, double Value, Dictionary<string, object?> Tags, int Thread)>();
+        _measurements = sink;
         _activityListener = new ActivityListener
         {
             ShouldListenTo = source => source.Name == "Ductape.Sdk",
@@ -36,8 +41,8 @@ public class TelemetryTests
                 }
             },
         };
-        _meterListener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(i.Name, v, tags));
-        _meterListener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(i.Name, v, tags));
+        _meterListener.SetMeasurementEventCallback<double>((i, v, tags, _) => Record(sink, i.Name, v, tags));
+        _meterListener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(sink, i.Name, v, tags));
         _meterListener.Start();
     }
 
@@ -48,7 +53,9 @@ public class TelemetryTests
         _meterListener.Dispose();
     }
 
-    private void Record(string name, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    private static void Record(
+        List<(string Instrument, double Value, Dictionary<string, object?> Tags, int Thread)> sink, string name, double value,
+        ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var copy = new Dictionary<string, object?>();
         foreach (var tag in tags)
@@ -56,9 +63,9 @@ public class TelemetryTests
             copy[tag.Key] = tag.Value;
         }
 
-        lock (_measurements)
+        lock (sink)
         {
-            _measurements.Add((name, value, copy));
+            sink.Add((name, value, copy, Environment.CurrentManagedThreadId));
         }
     }
 
@@ -117,7 +124,10 @@ public class TelemetryTests
         validator.Validate(token[..^4]);
         validator.Validate("garbage");
 
-        var outcomes = _measurements.Where(m => m.Instrument == "ductape.tokens.validations")
+        // Validation is synchronous: measurements from this thread are this test's (the meter is process-wide, and timers of
+        // other tests may still be running).
+        var thread = Environment.CurrentManagedThreadId;
+        var outcomes = _measurements.Where(m => m.Instrument == "ductape.tokens.validations" && m.Thread == thread)
             .Select(m => (string?)m.Tags["ductape.token.outcome"]).ToList();
         Assert.That(outcomes, Is.EqualTo(new[] { "None", "Malformed", "Malformed" }).Or.EqualTo(new[] { "None", "DecryptionFailed", "Malformed" }));
         Assert.That(_measurements.SelectMany(m => m.Tags.Values).OfType<string>(), Has.None.Contains(token[..20]));
