@@ -16,6 +16,11 @@ internal static class DuctapeConfiguration
     {
         var problems = new List<string>();
         var path = section is IConfigurationSection s ? s.Path : "Ductape";
+        if (!section.GetChildren().Any())
+        {
+            // Say where we looked: "AccessKey is required" alone sends people hunting for the wrong problem.
+            problems.Add($"The configuration section '{path}' is missing or empty: check its name (AddDuctape(configuration.GetSection(\"Ductape\"))).");
+        }
 
         Text(section, "AccessKey", v => options.AccessKey = v);
         Text(section, "PublishableKey", v => options.PublishableKey = v);
@@ -33,6 +38,18 @@ internal static class DuctapeConfiguration
             }
         });
         Time(section, "Timeout", path, problems, v => options.Timeout = v);
+        Time(section, "RevocationRecheckInterval", path, problems, v => options.RevocationRecheckInterval = v);
+        Text(section, "MaxResponseBytes", v =>
+        {
+            if (int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
+            {
+                options.MaxResponseBytes = n;
+            }
+            else
+            {
+                problems.Add($"{path}:MaxResponseBytes is not a whole number.");
+            }
+        });
 
         var retry = section.GetSection("Retry");
         Text(retry, "MaxRetries", v =>

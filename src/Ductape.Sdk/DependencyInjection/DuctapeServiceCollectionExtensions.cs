@@ -40,6 +40,20 @@ public static class DuctapeServiceCollectionExtensions
     }
 
     /// <summary>
+    /// Registers a named Ductape client read from a configuration section, as
+    /// <see cref="AddDuctape(IServiceCollection, Configuration.IConfiguration)"/> does for the default one.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="name">The registration's name and service key.</param>
+    /// <param name="section">The configuration section, such as <c>builder.Configuration.GetSection("Ductape:Shop")</c>.</param>
+    /// <returns>The HTTP client builder, to add your own handlers.</returns>
+    public static IHttpClientBuilder AddDuctape(this IServiceCollection services, string name, Configuration.IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        return AddDuctape(services, name, options => DuctapeConfiguration.Apply(section, options));
+    }
+
+    /// <summary>
     /// Registers a named Ductape client (for several products or accounts): resolve it as a keyed service with
     /// <c>[FromKeyedServices("name")] DuctapeClient client</c>. Otherwise like <see cref="AddDuctape(IServiceCollection, Action{DuctapeClientOptions})"/>.
     /// </summary>

@@ -7,8 +7,8 @@ namespace Ductape.Sdk.Tests.DependencyInjection;
 
 public class AddDuctapeConfigurationTests
 {
-    private static IConfigurationSection Section(Dictionary<string, string?> values) =>
-        new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection("Ductape");
+    private static IConfigurationSection Section(Dictionary<string, string?> values, string name = "Ductape") =>
+        new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection(name);
 
     [Test]
     public void Every_setting_is_read_from_the_section()
@@ -61,5 +61,40 @@ public class AddDuctapeConfigurationTests
             .And.Contain("Ductape:Retry:MaxRetries is not a whole number")
             .And.Contain("Ductape:SessionKeys:0 is not a session key"));
         Assert.That(ex.Message, Does.Not.Contain("this-is-not-a-valid-secret"));
+    }
+
+    [Test]
+    public void A_wrong_section_name_is_named_at_start_up()
+    {
+        var services = new ServiceCollection();
+        services.AddDuctape(Section(new() { ["Ductape:AccessKey"] = "ak" }, "Ductap"));
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.That(ex!.Message, Does.Contain("The configuration section 'Ductap' is missing or empty"));
+    }
+
+    [Test]
+    public async Task Named_clients_read_their_own_sections()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ductape:Shop:AccessKey"] = "ak_shop",
+            ["Ductape:Shop:Product"] = "acme:shop",
+            ["Ductape:Shop:MaxResponseBytes"] = "65536",
+            ["Ductape:Blog:AccessKey"] = "ak_blog",
+            ["Ductape:Blog:Product"] = "acme:blog",
+            ["Ductape:Blog:RevocationRecheckInterval"] = "00:01:00",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddDuctape("shop", configuration.GetSection("Ductape:Shop"));
+        services.AddDuctape("blog", configuration.GetSection("Ductape:Blog"));
+        await using var provider = services.BuildServiceProvider();
+
+        var monitor = provider.GetRequiredService<IOptionsMonitor<DuctapeClientOptions>>();
+        Assert.That((monitor.Get("shop").Product, monitor.Get("shop").MaxResponseBytes), Is.EqualTo(("acme:shop", 65536)));
+        Assert.That((monitor.Get("blog").Product, monitor.Get("blog").RevocationRecheckInterval), Is.EqualTo(("acme:blog", TimeSpan.FromMinutes(1))));
+        Assert.That(provider.GetRequiredKeyedService<DuctapeClient>("shop"), Is.Not.SameAs(provider.GetRequiredKeyedService<DuctapeClient>("blog")));
     }
 }
