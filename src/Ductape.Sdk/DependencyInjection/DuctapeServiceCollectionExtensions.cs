@@ -67,7 +67,20 @@ public static class DuctapeServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(configure);
 
-        services.AddOptions<DuctapeClientOptions>(name).Configure(configure).ValidateOnStart();
+        services.AddOptions<DuctapeClientOptions>(name).Configure(configure)
+            // The host's services fill what the app left at its default: its clock (a FakeTimeProvider in tests), its
+            // logging, and the process's revocation store.
+            .PostConfigure<IServiceProvider>((options, sp) =>
+            {
+                if (ReferenceEquals(options.TimeProvider, TimeProvider.System) && sp.GetService<TimeProvider>() is { } time)
+                {
+                    options.TimeProvider = time;
+                }
+
+                options.LoggerFactory ??= sp.GetService<ILoggerFactory>();
+                options.RevocationStore ??= sp.GetService<ISessionRevocationStore>();
+            })
+            .ValidateOnStart();
         // One revocation store for the process unless the app registers its own (Ductape.Sdk.Redis does): clients record
         // into it and the registered validators read from it, so a revocation is honoured by the auth handler at once.
         services.TryAddSingleton<ISessionRevocationStore>(sp => new InMemorySessionRevocationStore(
@@ -133,10 +146,7 @@ public static class DuctapeServiceCollectionExtensions
 
     private static DuctapeClientOptions Resolve(IServiceProvider services, string name)
     {
-        var options = services.GetRequiredService<IOptionsMonitor<DuctapeClientOptions>>().Get(name);
-        options.LoggerFactory ??= services.GetService<ILoggerFactory>();
-        options.RevocationStore ??= services.GetService<ISessionRevocationStore>();
-        return options;
+        return services.GetRequiredService<IOptionsMonitor<DuctapeClientOptions>>().Get(name);
     }
 
     private sealed class DuctapeClientOptionsValidator : IValidateOptions<DuctapeClientOptions>

@@ -119,4 +119,39 @@ public class AddDuctapeTests
         var ex = Assert.Throws<InvalidOperationException>(() => withoutKeys.GetRequiredService<SessionTokenValidator>());
         Assert.That(ex!.Message, Does.Contain("DuctapeClientOptions.SessionKeys"));
     }
+
+    [Test]
+    public void The_hosts_TimeProvider_logging_and_revocation_store_are_used_when_the_app_sets_none()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var store = new InMemorySessionRevocationStore();
+        using var provider = Build(s =>
+        {
+            s.AddSingleton<TimeProvider>(time);
+            s.AddSingleton<ISessionRevocationStore>(store);
+            s.AddDuctape(o => o.AccessKey = "k");
+        });
+
+        var options = provider.GetRequiredService<IOptionsMonitor<DuctapeClientOptions>>().Get(Options.DefaultName);
+
+        Assert.That(options.TimeProvider, Is.SameAs(time));
+        Assert.That(options.RevocationStore, Is.SameAs(store));
+    }
+
+    [Test]
+    public void A_clock_the_app_sets_wins_over_the_hosts()
+    {
+        var mine = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var provider = Build(s =>
+        {
+            s.AddSingleton<TimeProvider>(new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+            s.AddDuctape(o =>
+            {
+                o.AccessKey = "k";
+                o.TimeProvider = mine;
+            });
+        });
+
+        Assert.That(provider.GetRequiredService<IOptionsMonitor<DuctapeClientOptions>>().Get(Options.DefaultName).TimeProvider, Is.SameAs(mine));
+    }
 }
