@@ -1,0 +1,25 @@
+using System.Text.Json.Serialization;
+using System.Text.Json;
+using Ductape.Sdk.Json;
+using Ductape.Sdk.Tokens;
+
+namespace Ductape.Sdk.Sessions;
+
+internal sealed record ActiveSessionListing
+{
+    [JsonPropertyName("total")]
+    [JsonRequired]
+    public int Total { get; init; }
+
+    [JsonPropertyName("page")]
+    [JsonRequired]
+    public int Page { get; init; }
+
+    [JsonPropertyName("limit")]
+    [JsonRequired]
+    public int Limit { get; init; }
+
+    [JsonPropertyName("sessions")]
+    [JsonRequired]
+    public List<ActiveSession> Sessions { get; init; } = [];
+}
