@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Ductape.Sdk;
-using Ductape.Sdk.Periods;
 using Ductape.Sdk.Tokens;
 
 namespace Ductape.Sdk.Benchmarks;

@@ -5,7 +5,6 @@ using Ductape.Sdk.Periods;
 using Ductape.Sdk.Products;
 using Ductape.Sdk.Sessions;
 using Ductape.Sdk.Testing;
-using Microsoft.AspNetCore.Authentication;
 
 namespace Ductape.Sdk.Samples.WebApi;
 

@@ -4,7 +4,6 @@ using System.Security.Claims;
 using Ductape.Sdk.AspNetCore;
 using Ductape.Sdk.Periods;
 using Ductape.Sdk.Tokens;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text;
 using Ductape.Sdk.IntegrationTests.TestSupport;
 using Ductape.Sdk.Periods;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Ductape.Sdk.Json;
 using Ductape.Sdk.Tokens;
 using Ductape.Sdk.Proxy;
 

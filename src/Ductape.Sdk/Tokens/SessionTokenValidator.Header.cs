@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 
 namespace Ductape.Sdk.Tokens;

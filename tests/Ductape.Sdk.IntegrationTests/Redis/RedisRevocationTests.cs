@@ -3,7 +3,6 @@ using Ductape.Sdk.IntegrationTests.TestSupport;
 using Ductape.Sdk.Periods;
 using Ductape.Sdk.Redis;
 using Ductape.Sdk.Tokens;
-using StackExchange.Redis;
 
 namespace Ductape.Sdk.IntegrationTests.Redis;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ductape.Sdk.Periods;
 using Ductape.Sdk.Products;
 

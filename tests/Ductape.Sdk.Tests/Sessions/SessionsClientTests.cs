@@ -1,7 +1,6 @@
 using System.Net;
 using Ductape.Sdk.Sessions;
 using Ductape.Sdk.Tests.Tokens;
-using Ductape.Sdk.Tokens;
 
 namespace Ductape.Sdk.Tests.Sessions;
 

@@ -1,5 +1,4 @@
 using Ductape.Sdk.Tokens;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Ductape.Sdk.Tests.Tokens;
 

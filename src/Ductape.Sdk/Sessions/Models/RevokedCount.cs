@@ -1,7 +1,4 @@
 using System.Text.Json.Serialization;
-using System.Text.Json;
-using Ductape.Sdk.Json;
-using Ductape.Sdk.Tokens;
 
 namespace Ductape.Sdk.Sessions;
 
