@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
-using System.Reflection;
 
 namespace Ductape.Sdk.Proxy;
 
@@ -111,18 +110,7 @@ internal static partial class DuctapeHttp
         return null;
     }
 
-    private static string BuildUserAgent()
-    {
-        var version = typeof(DuctapeHttp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-            ?? "0.0.0";
-        var plus = version.IndexOf('+', StringComparison.Ordinal);
-        if (plus >= 0)
-        {
-            version = version[..plus];
-        }
-
-        return $"Ductape.Sdk/{version} (.NET {Environment.Version})";
-    }
+    private static string BuildUserAgent() => $"Ductape.Sdk/{DuctapeTelemetry.Version} (.NET {Environment.Version})";
 
     /// <summary>
     /// Sets the SDK's headers. Values are added without parsing: the user-supplied ones were checked against

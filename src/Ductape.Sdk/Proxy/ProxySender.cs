@@ -101,12 +101,20 @@ internal sealed class ProxySender
     {
         CheckRequestOptions(call.Options);
         using var request = BuildRequest(operation, call);
-        using var activity = DuctapeTelemetry.Source.StartActivity(operation.SpanName, ActivityKind.Client);
-        activity?.SetTag("ductape.method", operation.Method);
-        activity?.SetTag("ductape.product", call.Product);
-        activity?.SetTag("ductape.session_tag", call.SessionTag);
+        // Internal, not Client: the HTTP client span beneath it is the client span (two client spans must not nest).
+        using var activity = DuctapeTelemetry.Source.StartActivity(operation.SpanName, ActivityKind.Internal);
+        if (activity is not null)
+        {
+            activity.SetTag("ductape.method", operation.Method);
+            activity.SetTag("ductape.product", call.Product);
+            activity.SetTag("ductape.session_tag", call.SessionTag);
+            activity.SetTag("server.address", _endpoint.Host);
+            activity.SetTag("server.port", _endpoint.Port);
+        }
+
         var started = Stopwatch.GetTimestamp();
         int? statusCode = null;
+        string? errorType = null;
         HttpClient? http = null;
         try
         {
@@ -118,29 +126,30 @@ internal sealed class ProxySender
             CheckOrigin(operation, response);
             var body = await BufferedBody.ReadAsync(response, _maxResponseBytes, operation.Method, cancellationToken)
                 .ConfigureAwait(false);
-            var result = Read(operation, response, body.Span, readResult);
+            var result = Read(operation, response, body.Span, readResult, activity);
             activity?.SetStatus(ActivityStatusCode.Ok);
             return result;
         }
         catch (Exception ex)
         {
-            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            activity?.SetTag("error.type", ex is DuctapeApiException api ? api.Code ?? ex.GetType().Name : ex.GetType().Name);
-            // The SDK's own, the caller's cancellation, and using a disposed client (a bug in the caller) go through as they are.
-            if (ex is DuctapeException or ObjectDisposedException
-                || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            var thrown = Translate(ex, request, http, cancellationToken);
+            errorType = thrown is DuctapeApiException { Code: { } code } ? code : thrown.GetType().FullName;
+            if (activity is not null)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, errorType);
+                activity.SetTag("error.type", errorType);
+                if (thrown is DuctapeApiException { RequestId: { } requestId })
+                {
+                    activity.SetTag("ductape.request_id", requestId);
+                }
+            }
+
+            if (ReferenceEquals(thrown, ex))
             {
                 throw;
             }
 
-            var attempts = Math.Max(request.Attempts, 1);
-            if (ex is OperationCanceledException)
-            {
-                // Not the caller's token and not the SDK's pipeline: the HttpClient's own Timeout (a client passed in).
-                throw new DuctapeTimeoutException(DuctapeTimeoutLimit.Overall, http?.Timeout ?? Timeout.InfiniteTimeSpan, attempts, ex);
-            }
-
-            throw new DuctapeConnectionException(_host, attempts, ex);
+            throw thrown;
         }
         finally
         {
@@ -151,12 +160,45 @@ internal sealed class ProxySender
 
             if (DuctapeTelemetry.RequestDuration.Enabled)
             {
-                DuctapeTelemetry.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
-                    new KeyValuePair<string, object?>("ductape.method", operation.Method),
-                    new KeyValuePair<string, object?>("ductape.product", call.Product),
-                    new KeyValuePair<string, object?>("http.response.status_code", statusCode));
+                var tags = new TagList
+                {
+                    { "ductape.method", operation.Method },
+                    { "ductape.product", call.Product },
+                    { "server.address", _endpoint.Host },
+                    { "server.port", _endpoint.Port },
+                };
+                if (statusCode is { } status)
+                {
+                    tags.Add("http.response.status_code", status);
+                }
+
+                if (errorType is not null)
+                {
+                    tags.Add("error.type", errorType);
+                }
+
+                DuctapeTelemetry.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
             }
         }
+    }
+
+    /// <summary>
+    /// What the caller sees for a failure: the SDK's own exceptions, the caller's cancellation and a disposed client (a bug in
+    /// the caller) as they are; anything else as a <see cref="DuctapeException"/>.
+    /// </summary>
+    private Exception Translate(Exception ex, ProxyRequest request, HttpClient? http, CancellationToken cancellationToken)
+    {
+        if (ex is DuctapeException or ObjectDisposedException
+            || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            return ex;
+        }
+
+        var attempts = Math.Max(request.Attempts, 1);
+        return ex is OperationCanceledException
+            // Not the caller's token and not the SDK's pipeline: the HttpClient's own Timeout (a client passed in).
+            ? new DuctapeTimeoutException(DuctapeTimeoutLimit.Overall, http?.Timeout ?? Timeout.InfiniteTimeSpan, attempts, ex)
+            : new DuctapeConnectionException(_host, attempts, ex);
     }
 
     /// <summary>Refuses a redirect, and an answer that came from anywhere but the endpoint (a handler that followed one).</summary>
@@ -182,7 +224,7 @@ internal sealed class ProxySender
         }
     }
 
-    private T Read<T>(ProxyOperation<T> operation, HttpResponseMessage response, ReadOnlySpan<byte> body, bool readResult)
+    private T Read<T>(ProxyOperation<T> operation, HttpResponseMessage response, ReadOnlySpan<byte> body, bool readResult, Activity? activity)
     {
         var status = response.StatusCode;
         ProxyEnvelope<T> envelope;
@@ -195,6 +237,11 @@ internal sealed class ProxySender
             // Malformed JSON, invalid UTF-8, a value of the wrong type or out of range: all one thing to the caller.
             throw InvalidResponse(operation, response, body,
                 response.IsSuccessStatusCode ? "could not be read" : "is not a Ductape response", ex);
+        }
+
+        if (activity is not null && (envelope.RequestId ?? DuctapeHttp.RequestId(response)) is { } id)
+        {
+            activity.SetTag("ductape.request_id", id);
         }
 
         if (response.IsSuccessStatusCode && envelope.Status == true)

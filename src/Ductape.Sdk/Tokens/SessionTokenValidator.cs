@@ -123,7 +123,7 @@ public sealed partial class SessionTokenValidator
     {
         if (DuctapeTelemetry.TokenValidations.Enabled)
         {
-            DuctapeTelemetry.TokenValidations.Add(1, new KeyValuePair<string, object?>("ductape.token.outcome", result.Failure.ToString()));
+            DuctapeTelemetry.TokenValidations.Add(1, new KeyValuePair<string, object?>("ductape.token.outcome", DuctapeTelemetry.Outcome(result.Failure)));
         }
 
         return result;

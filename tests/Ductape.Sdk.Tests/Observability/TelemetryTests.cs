@@ -70,7 +70,7 @@ public class TelemetryTests
     }
 
     [Test]
-    public async Task A_call_makes_one_client_span_with_method_product_tag_status_and_retries()
+    public async Task A_call_makes_one_span_with_method_product_tag_server_status_request_id_and_retries()
     {
         using var mock = new ProxyMock();
         mock.ThenStatus(HttpStatusCode.ServiceUnavailable, ProxyMock.Failure("UNAVAILABLE", "busy"))
@@ -81,7 +81,13 @@ public class TelemetryTests
         await mock.Drive(client.Products.Sessions.FetchAsync("session_name"));
 
         var span = _activities.Single(a => (string?)a.GetTagItem("ductape.product") == product);
-        Assert.That(span.Kind, Is.EqualTo(ActivityKind.Client));
+        Assert.That(span.Kind, Is.EqualTo(ActivityKind.Internal), "the HTTP client span beneath it is the client span");
+        Assert.That(span.Source.Name, Is.EqualTo(DuctapeDiagnostics.ActivitySourceName));
+        Assert.That(span.Source.Version, Does.Match(@"^\d+\.\d+\.\d+"), "the package version, without the commit");
+        Assert.That(span.GetTagItem("server.address"), Is.EqualTo("api.ductape.test"));
+        Assert.That(span.GetTagItem("server.port"), Is.EqualTo(443));
+        Assert.That(span.GetTagItem("ductape.request_id"), Is.EqualTo("req_ok_1"));
+        Assert.That(span.GetTagItem("error.type"), Is.Null);
         Assert.That(span.Status, Is.EqualTo(ActivityStatusCode.Ok));
         Assert.That(span.GetTagItem("ductape.method"), Is.EqualTo("fetch"));
         Assert.That(span.OperationName, Is.EqualTo("ductape sessions.fetch"));
@@ -95,6 +101,8 @@ public class TelemetryTests
         var duration = _measurements.Single(m => m.Instrument == "ductape.client.request.duration" && (string?)m.Tags["ductape.product"] == product);
         Assert.That(duration.Tags["ductape.method"], Is.EqualTo("fetch"));
         Assert.That(duration.Tags["http.response.status_code"], Is.EqualTo(200));
+        Assert.That(duration.Tags["server.address"], Is.EqualTo("api.ductape.test"));
+        Assert.That(duration.Tags.ContainsKey("error.type"), Is.False);
     }
 
     [Test]
@@ -111,6 +119,31 @@ public class TelemetryTests
         Assert.That(span.Status, Is.EqualTo(ActivityStatusCode.Error));
         Assert.That(span.GetTagItem("error.type"), Is.EqualTo("SESSION_NOT_FOUND"));
         Assert.That(span.GetTagItem("http.response.status_code"), Is.EqualTo(404));
+        Assert.That(span.GetTagItem("ductape.request_id"), Is.EqualTo("req_err_1"));
+        var duration = _measurements.Single(m => m.Instrument == "ductape.client.request.duration" && (string?)m.Tags["ductape.product"] == product);
+        Assert.That(duration.Tags["error.type"], Is.EqualTo("SESSION_NOT_FOUND"));
+    }
+
+    [Test]
+    public void A_call_without_an_answer_has_no_status_code_and_names_the_exception_the_caller_sees()
+    {
+        using var mock = new ProxyMock();
+        mock.ThenThrow(new HttpRequestException("refused"));
+        var product = "telemetry:" + Guid.NewGuid().ToString("N");
+        using var client = mock.Client(o =>
+        {
+            o.Product = product;
+            o.Retry.MaxRetries = 0;
+        });
+
+        Assert.ThrowsAsync<DuctapeConnectionException>(() => client.Products.Sessions.FetchAsync("session_name"));
+
+        var span = _activities.Single(a => (string?)a.GetTagItem("ductape.product") == product);
+        Assert.That(span.GetTagItem("error.type"), Is.EqualTo(typeof(DuctapeConnectionException).FullName));
+        Assert.That(span.GetTagItem("http.response.status_code"), Is.Null);
+        var duration = _measurements.Single(m => m.Instrument == "ductape.client.request.duration" && (string?)m.Tags["ductape.product"] == product);
+        Assert.That(duration.Tags.ContainsKey("http.response.status_code"), Is.False);
+        Assert.That(duration.Tags["error.type"], Is.EqualTo(typeof(DuctapeConnectionException).FullName));
     }
 
     [Test]
@@ -129,7 +162,7 @@ public class TelemetryTests
         var thread = Environment.CurrentManagedThreadId;
         var outcomes = _measurements.Where(m => m.Instrument == "ductape.tokens.validations" && m.Thread == thread)
             .Select(m => (string?)m.Tags["ductape.token.outcome"]).ToList();
-        Assert.That(outcomes, Is.EqualTo(new[] { "None", "Malformed", "Malformed" }).Or.EqualTo(new[] { "None", "DecryptionFailed", "Malformed" }));
+        Assert.That(outcomes, Is.EqualTo(new[] { "valid", "malformed", "malformed" }).Or.EqualTo(new[] { "valid", "decryption_failed", "malformed" }));
         Assert.That(_measurements.SelectMany(m => m.Tags.Values).OfType<string>(), Has.None.Contains(token[..20]));
     }
 }
