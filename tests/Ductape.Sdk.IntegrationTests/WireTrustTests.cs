@@ -137,11 +137,11 @@ public class WireTrustTests
         Assert.That(server.Requests, Has.Count.GreaterThanOrEqualTo(2), "the slow attempt was retried within the overall limit");
     }
 
-    [Test]
-    public async Task A_reset_mid_body_is_retried_for_a_read()
+    /// <summary>A server whose first answer is cut by a TCP reset after 20 bytes of the body; later answers are whole.</summary>
+    private static RawHttpServer ResetsTheFirstAnswerMidBody()
     {
         var answer = Encoding.UTF8.GetBytes(Envelope(SeedResult));
-        await using var server = new RawHttpServer(async (_, n, stream, ct) =>
+        return new RawHttpServer(async (_, n, stream, ct) =>
         {
             await stream.WriteAsync(RawHttpServer.Head(200, "OK", "Content-Type: application/json", $"Content-Length: {answer.Length}",
                 "Connection: close"), ct);
@@ -154,6 +154,12 @@ public class WireTrustTests
 
             await stream.WriteAsync(answer, ct);
         });
+    }
+
+    [Test]
+    public async Task A_reset_mid_body_is_retried_for_a_read()
+    {
+        await using var server = ResetsTheFirstAnswerMidBody();
         using var client = Client(server.BaseUrl);
 
         var session = await client.Products.Sessions.FetchAsync("session_name");
@@ -165,20 +171,7 @@ public class WireTrustTests
     [Test]
     public async Task A_reset_mid_body_on_a_create_is_retried_with_the_same_idempotency_key()
     {
-        var answer = Encoding.UTF8.GetBytes(Envelope(SeedResult));
-        await using var server = new RawHttpServer(async (_, n, stream, ct) =>
-        {
-            await stream.WriteAsync(RawHttpServer.Head(200, "OK", "Content-Type: application/json", $"Content-Length: {answer.Length}",
-                "Connection: close"), ct);
-            if (n == 1)
-            {
-                await stream.WriteAsync(answer.AsMemory(0, 20), ct);
-                await stream.FlushAsync(ct);
-                throw new RawHttpServer.ResetConnection();
-            }
-
-            await stream.WriteAsync(answer, ct);
-        });
+        await using var server = ResetsTheFirstAnswerMidBody();
         using var client = Client(server.BaseUrl);
 
         await client.Products.Sessions.CreateAsync(Seed());

@@ -112,7 +112,7 @@ public class RequestChecksTests
     [Test]
     public void The_wire_protocol_doc_describes_every_operation_of_the_table()
     {
-        var doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "wire-protocol.md"));
+        var doc = Repository.ReadAllText("docs", "wire-protocol.md");
         foreach (var operation in ProxyOperations.All)
         {
             Assert.That(doc, Does.Contain($"| `{operation.Method}` | {(operation.ChangesState ? "yes" : "no")} | `{operation.Parameters}`"),
@@ -214,16 +214,5 @@ public class RequestChecksTests
         {
             Assert.That(entry.Message + entry.State, Does.Not.Contain(ProxyMock.AccessKey).And.Not.Contain("idem-secret-1"));
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Ductape.Sdk.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root was not found.");
     }
 }
