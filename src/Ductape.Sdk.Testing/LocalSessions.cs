@@ -18,6 +18,7 @@ internal sealed class LocalSessions(SessionTokenIssuer issuer, SessionTokenValid
     private readonly object _gate = new();
     private readonly Dictionary<(string Product, string Tag), ProductSession> _types = [];
     private readonly Dictionary<string, LiveSession> _sessions = [];
+    private readonly Dictionary<string, LiveSession> _byRefreshHash = new(StringComparer.Ordinal); // refresh is a look-up, not a scan
     private readonly Dictionary<(string Product, string Env, string Tag, string Identifier), UserRecord> _users = [];
 
     public Action<Utf8JsonWriter> Execute(string method, JsonElement p) => method switch
@@ -126,7 +127,9 @@ internal sealed class LocalSessions(SessionTokenIssuer issuer, SessionTokenValid
             var issued = Issue(type, data, product, env, sessionId: null, expiresIn);
             var refresh = NewRefreshToken(out var hash);
             var now = time.GetUtcNow();
-            _sessions[issued.SessionId] = new LiveSession(issued.SessionId, product, env, tag, issued.Identifier, data, now, issued.ExpiresAt, hash);
+            var live = new LiveSession(issued.SessionId, product, env, tag, issued.Identifier, data, now, issued.ExpiresAt, hash);
+            _sessions[issued.SessionId] = live;
+            _byRefreshHash[Convert.ToBase64String(hash)] = live;
             var key = (product, env, tag, issued.Identifier);
             if (_users.TryGetValue(key, out var user))
             {
@@ -175,7 +178,7 @@ internal sealed class LocalSessions(SessionTokenIssuer issuer, SessionTokenValid
         var hash = Hash(Required(a, "refreshToken"));
         lock (_gate)
         {
-            var live = _sessions.Values.FirstOrDefault(s => CryptographicOperations.FixedTimeEquals(s.RefreshHash, hash));
+            _byRefreshHash.TryGetValue(Convert.ToBase64String(hash), out var live);
             if (live is null || live.Revoked || live.Product != product || live.Env != env || live.Tag != tag)
             {
                 throw new LocalApiError(HttpStatusCode.Unauthorized, "UNAUTHORIZED", "The refresh token is not valid (used, revoked or unknown).");
@@ -183,7 +186,9 @@ internal sealed class LocalSessions(SessionTokenIssuer issuer, SessionTokenValid
 
             var issued = Issue(Type(product, tag), live.Data, product, env, live.Id, expiresIn: null);
             var refresh = NewRefreshToken(out var newHash);
-            live.RefreshHash = newHash; // rotation: the old refresh token stops working
+            _byRefreshHash.Remove(Convert.ToBase64String(live.RefreshHash)); // rotation: the old refresh token stops working
+            live.RefreshHash = newHash;
+            _byRefreshHash[Convert.ToBase64String(newHash)] = live;
             live.EndAt = issued.ExpiresAt;
             return Tokens(issued, refresh);
         }
@@ -337,9 +342,11 @@ internal sealed class LocalSessions(SessionTokenIssuer issuer, SessionTokenValid
             var now = time.GetUtcNow();
             var users = Users(product, session, env).ToList();
             var sessions = _sessions.Values.Where(s => s.Product == product && s.Tag == session && (env is null || s.Env == env)).ToList();
+            // One pass over the sessions, then one look-up per user: users + sessions, not users × sessions.
+            var byIdentifier = sessions.GroupBy(s => s.Identifier, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
             totalUsers = users.Count;
-            activeUsers = users.Count(u => sessions.Any(s => s.Identifier == u.Key.Identifier && s.IsActive(now)));
-            expiredUsers = users.Count(u => sessions.Where(s => s.Identifier == u.Key.Identifier).All(s => !s.Revoked && s.EndAt <= now));
+            activeUsers = users.Count(u => byIdentifier.TryGetValue(u.Key.Identifier, out var own) && own.Any(s => s.IsActive(now)));
+            expiredUsers = users.Count(u => !byIdentifier.TryGetValue(u.Key.Identifier, out var own) || own.All(s => !s.Revoked && s.EndAt <= now));
             newToday = users.Count(u => u.Value.FirstSeen.UtcDateTime.Date == now.UtcDateTime.Date);
             newWeek = users.Count(u => u.Value.FirstSeen > now.AddDays(-7));
             totalSessions = sessions.Count;
