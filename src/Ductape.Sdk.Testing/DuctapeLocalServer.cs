@@ -33,7 +33,10 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
     private readonly LocalSessions _sessions;
     private readonly byte[] _accessKey;
     private readonly ConcurrentDictionary<string, IdempotentCall> _replays = new();
-    private readonly ConcurrentQueue<(HttpStatusCode Status, TimeSpan? RetryAfter)> _faults = new();
+    private const int JournalLimit = 10_000;
+
+    private readonly List<(HttpStatusCode Status, TimeSpan? RetryAfter, string? Method)> _faults = [];
+    private readonly ConcurrentQueue<LocalServerCall> _journal = new();
     private int _abortsAfterProcessing;
     private long _latencyTicks;
     private long _requestCount;
@@ -118,12 +121,40 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
     /// <param name="count">How many requests.</param>
     /// <param name="status">The status to answer with.</param>
     /// <param name="retryAfter">A <c>Retry-After</c> to send, if any.</param>
-    public void FailNext(int count, HttpStatusCode status, TimeSpan? retryAfter = null)
+    /// <param name="method">Only calls of this proxy method (such as <c>refresh</c>) fail; null: any call.</param>
+    public void FailNext(int count, HttpStatusCode status, TimeSpan? retryAfter = null, string? method = null)
     {
-        for (var i = 0; i < count; i++)
+        lock (_faults)
         {
-            _faults.Enqueue((status, retryAfter));
+            for (var i = 0; i < count; i++)
+            {
+                _faults.Add((status, retryAfter, method));
+            }
         }
+    }
+
+    /// <summary>
+    /// The calls the server received, oldest first (the last 10,000): method, parameters, idempotency key, and the status and
+    /// code it answered with (status 0: the connection was aborted on purpose).
+    /// </summary>
+    public IReadOnlyList<LocalServerCall> Journal => [.. _journal];
+
+    /// <summary>
+    /// Forgets everything — session types, sessions, users, idempotency keys, pending faults and aborts, latency, the
+    /// journal — so one server can serve many tests. Keys and the access key stay.
+    /// </summary>
+    public void Reset()
+    {
+        _sessions.Reset();
+        _replays.Clear();
+        lock (_faults)
+        {
+            _faults.Clear();
+        }
+
+        _journal.Clear();
+        Interlocked.Exchange(ref _abortsAfterProcessing, 0);
+        Interlocked.Exchange(ref _latencyTicks, 0);
     }
 
     /// <summary>
@@ -152,6 +183,19 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         var response = context.Response;
         response.Headers["x-request-id"] = requestId;
+        var idempotencyKey = context.Request.Headers["Idempotency-Key"].ToString();
+        string? method = null;
+        JsonElement parameters = default;
+        var answered = 0;
+        string? answeredCode = null;
+
+        async Task Answer(int status, byte[] bytes, string? code)
+        {
+            answered = status;
+            answeredCode = code;
+            await WriteAsync(response, status, bytes, context.RequestAborted).ConfigureAwait(false);
+        }
+
         try
         {
             if (Interlocked.Read(ref _latencyTicks) is > 0 and var latency)
@@ -159,7 +203,15 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
                 await Task.Delay(TimeSpan.FromTicks(latency), context.RequestAborted).ConfigureAwait(false);
             }
 
-            if (_faults.TryDequeue(out var fault))
+            var key = context.Request.Headers["x-access-key"].ToString();
+            if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key), _accessKey))
+            {
+                throw new LocalApiError(HttpStatusCode.Unauthorized, "UNAUTHORIZED", "Missing or wrong access key.");
+            }
+
+            var body = await ReadBodyAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+            (method, parameters) = Peek(body);
+            if (TakeFault(method) is { } fault)
             {
                 if (fault.RetryAfter is { } wait)
                 {
@@ -170,14 +222,6 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
                     "Injected fault.");
             }
 
-            var key = context.Request.Headers["x-access-key"].ToString();
-            if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key), _accessKey))
-            {
-                throw new LocalApiError(HttpStatusCode.Unauthorized, "UNAUTHORIZED", "Missing or wrong access key.");
-            }
-
-            var body = await ReadBodyAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-            var idempotencyKey = context.Request.Headers["Idempotency-Key"].ToString();
             IdempotentCall? owned = null;
             if (idempotencyKey.Length > 0)
             {
@@ -193,8 +237,8 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
                             "This Idempotency-Key was used with a different request.");
                     }
 
-                    var (status, answer) = await call.Answer.Task.WaitAsync(context.RequestAborted).ConfigureAwait(false);
-                    await WriteAsync(response, status, answer, context.RequestAborted).ConfigureAwait(false);
+                    var (status, replayed, replayedCode) = await call.Answer.Task.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+                    await Answer(status, replayed, replayedCode).ConfigureAwait(false);
                     return;
                 }
 
@@ -202,6 +246,7 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
             }
 
             int resultStatus;
+            string? resultCode = null;
             byte[] bytes;
             try
             {
@@ -213,19 +258,21 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
                 // A 4xx is the answer to this request: kept and replayed like a success.
                 bytes = Failure(error.Code, error.Message, requestId);
                 resultStatus = (int)error.Status;
+                resultCode = error.Code;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // A failure of the server itself is not an answer to keep: the key is released so a retry runs again.
                 bytes = Failure("INTERNAL", "The local server failed: " + ex.GetType().Name, requestId);
                 resultStatus = StatusCodes.Status500InternalServerError;
+                resultCode = "INTERNAL";
                 if (owned is not null)
                 {
                     _replays.TryRemove(new KeyValuePair<string, IdempotentCall>(idempotencyKey, owned));
                 }
             }
 
-            owned?.Answer.TrySetResult((resultStatus, bytes));
+            owned?.Answer.TrySetResult((resultStatus, bytes, resultCode));
             if (resultStatus == StatusCodes.Status200OK && Interlocked.Decrement(ref _abortsAfterProcessing) >= 0)
             {
                 context.Abort();
@@ -237,22 +284,62 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
                 Interlocked.Increment(ref _abortsAfterProcessing);
             }
 
-            await WriteAsync(response, resultStatus, bytes, context.RequestAborted).ConfigureAwait(false);
+            await Answer(resultStatus, bytes, resultCode).ConfigureAwait(false);
         }
         catch (LocalApiError error)
         {
-            await WriteAsync(response, (int)error.Status, Failure(error.Code, error.Message, requestId), context.RequestAborted)
-                .ConfigureAwait(false);
+            await Answer((int)error.Status, Failure(error.Code, error.Message, requestId), error.Code).ConfigureAwait(false);
         }
         catch (BadHttpRequestException ex)
         {
-            await WriteAsync(response, ex.StatusCode, Failure("VALIDATION_FAILED", "The request could not be read: " + ex.Message, requestId),
-                context.RequestAborted).ConfigureAwait(false);
+            await Answer(ex.StatusCode, Failure("VALIDATION_FAILED", "The request could not be read: " + ex.Message, requestId),
+                "VALIDATION_FAILED").ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await WriteAsync(response, 500, Failure("INTERNAL", "The local server failed: " + ex.GetType().Name, requestId),
-                context.RequestAborted).ConfigureAwait(false);
+            await Answer(500, Failure("INTERNAL", "The local server failed: " + ex.GetType().Name, requestId), "INTERNAL")
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            _journal.Enqueue(new LocalServerCall(method, parameters, idempotencyKey.Length > 0 ? idempotencyKey : null, answered, answeredCode));
+            while (_journal.Count > JournalLimit && _journal.TryDequeue(out _))
+            {
+            }
+        }
+    }
+
+    /// <summary>The call's method and parameters, for faults scoped to a method and for the journal; nothing when unreadable.</summary>
+    private static (string? Method, JsonElement Params) Peek(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                ? (root.TryGetProperty("method", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null,
+                   root.TryGetProperty("params", out var p) ? p.Clone() : default)
+                : (null, default);
+        }
+        catch (JsonException)
+        {
+            return (null, default);
+        }
+    }
+
+    private (HttpStatusCode Status, TimeSpan? RetryAfter, string? Method)? TakeFault(string? method)
+    {
+        lock (_faults)
+        {
+            var index = _faults.FindIndex(f => f.Method is null || string.Equals(f.Method, method, StringComparison.Ordinal));
+            if (index < 0)
+            {
+                return null;
+            }
+
+            var fault = _faults[index];
+            _faults.RemoveAt(index);
+            return fault;
         }
     }
 
@@ -295,7 +382,7 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
     {
         public byte[] BodyHash { get; } = bodyHash;
 
-        public TaskCompletionSource<(int Status, byte[] Response)> Answer { get; } =
+        public TaskCompletionSource<(int Status, byte[] Response, string? Code)> Answer { get; } =
             new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 

@@ -21,6 +21,18 @@ internal sealed class LocalSessions(SessionTokenIssuer issuer, SessionTokenValid
     private readonly Dictionary<string, LiveSession> _byRefreshHash = new(StringComparer.Ordinal); // refresh is a look-up, not a scan
     private readonly Dictionary<(string Product, string Env, string Tag, string Identifier), UserRecord> _users = [];
 
+    /// <summary>Forgets every session type, session and user.</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _types.Clear();
+            _sessions.Clear();
+            _byRefreshHash.Clear();
+            _users.Clear();
+        }
+    }
+
     public Action<Utf8JsonWriter> Execute(string method, JsonElement p) => method switch
     {
         "create" => Create(Text(p, 0, 2), Object(p, 1, 2)),

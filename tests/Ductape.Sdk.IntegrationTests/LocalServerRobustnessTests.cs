@@ -208,4 +208,42 @@ public class LocalServerRobustnessTests
         using var client = _server.CreateClient(configure: o => o.BaseUrl = new Uri(_server.BaseUrl, "api"));
         Assert.That((await client.Products.Sessions.FetchAllAsync()).Select(t => t.Tag), Is.EqualTo(new[] { "session_name" }));
     }
+
+    [Test]
+    public async Task Faults_can_be_scoped_to_one_method_and_the_journal_shows_every_call()
+    {
+        using var client = _server.CreateClient(configure: o => o.Retry.MaxRetries = 0);
+        _server.FailNext(1, HttpStatusCode.ServiceUnavailable, method: "refresh");
+
+        var tokens = await client.Sessions.StartAsync("session_name", SessionJson.Parse("""{"userId":"u1"}"""));
+        var ex = Assert.ThrowsAsync<DuctapeApiException>(() => client.Sessions.RefreshAsync("session_name", tokens.RefreshToken));
+        var refreshed = await client.Sessions.RefreshAsync("session_name", tokens.RefreshToken);
+
+        Assert.That(ex!.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), "the start was not the one to fail");
+        Assert.That(refreshed.SessionId, Is.EqualTo(tokens.SessionId));
+        var calls = _server.Journal.Where(c => c.Method is "start" or "refresh").ToList();
+        Assert.That(calls.Select(c => (c.Method, c.StatusCode, c.Code)), Is.EqualTo(new[]
+        {
+            ("start", 200, (string?)null), ("refresh", 503, "UNAVAILABLE"), ("refresh", 200, null),
+        }));
+        Assert.That(calls.All(c => c.IdempotencyKey is not null), Is.True);
+        Assert.That(calls[0].Params[0].GetProperty("tag").GetString(), Is.EqualTo("session_name"));
+        Assert.That(calls[1].ToString(), Is.EqualTo("refresh → 503 UNAVAILABLE"));
+        Assert.That(calls[0].ToString(), Does.Not.Contain("u1"), "no session data in ToString()");
+    }
+
+    [Test]
+    public async Task Reset_forgets_everything_but_the_keys()
+    {
+        using var client = _server.CreateClient();
+        var tokens = await client.Sessions.StartAsync("session_name", SessionJson.Parse("""{"userId":"u1"}"""));
+        _server.FailNext(5, HttpStatusCode.ServiceUnavailable, method: "list");
+
+        _server.Reset();
+
+        Assert.That(_server.Journal, Is.Empty);
+        Assert.That(await client.Products.Sessions.FetchAllAsync(), Is.Empty, "no session type, and no fault left over");
+        Assert.That(Assert.ThrowsAsync<DuctapeApiException>(() => client.Sessions.RefreshAsync("session_name", tokens.RefreshToken))!.StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized), "the session is gone");
+    }
 }
