@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Ductape.Sdk.Products;
 using Ductape.Sdk.Tokens;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -35,6 +36,8 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, IdempotentCall> _replays = new();
     private const int JournalLimit = 10_000;
 
+    private readonly TimeProvider _time;
+
     private readonly List<(HttpStatusCode Status, TimeSpan? RetryAfter, string? Method)> _faults = [];
     private readonly ConcurrentQueue<LocalServerCall> _journal = new();
     private int _abortsAfterProcessing;
@@ -43,6 +46,7 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
 
     private DuctapeLocalServer(WebApplication app, string accessKey, SessionKeyRing keys, TimeProvider time)
     {
+        _time = time;
         _app = app;
         AccessKey = accessKey;
         SessionKeys = keys;
@@ -115,6 +119,112 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
         var options = new DuctapeClientOptions { AccessKey = AccessKey, BaseUrl = BaseUrl, Product = product, Env = env };
         configure?.Invoke(options);
         return new DuctapeClient(options);
+    }
+
+    /// <summary>
+    /// Points options at this server in one call — access key, base URL, product, env and the session keys (for offline
+    /// validation) — for example inside <c>AddDuctape(o => server.Configure(o))</c>.
+    /// </summary>
+    /// <param name="options">The options to fill.</param>
+    /// <param name="product">The product tag.</param>
+    /// <param name="env">The environment.</param>
+    /// <returns>The same options.</returns>
+    public DuctapeClientOptions Configure(DuctapeClientOptions options, string product = "local:demo", string env = "dev")
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.AccessKey = AccessKey;
+        options.BaseUrl = BaseUrl;
+        options.Product = product;
+        options.Env = env;
+        options.SessionKeys = SessionKeys;
+        return options;
+    }
+
+    /// <summary>
+    /// This server as configuration values under <paramref name="section"/> (<c>Ductape:AccessKey</c>, <c>…:BaseUrl</c>,
+    /// <c>…:Product</c>, <c>…:Env</c>, <c>…:SessionKeys:0</c>), for <c>AddInMemoryCollection</c> in a host or a
+    /// <c>WebApplicationFactory</c>, read by <c>AddDuctape(configuration.GetSection("Ductape"))</c>.
+    /// </summary>
+    /// <param name="product">The product tag.</param>
+    /// <param name="env">The environment.</param>
+    /// <param name="section">The section name.</param>
+    /// <returns>The values.</returns>
+    public IReadOnlyDictionary<string, string?> ToConfiguration(string product = "local:demo", string env = "dev", string section = "Ductape") =>
+        new Dictionary<string, string?>
+        {
+            [$"{section}:AccessKey"] = AccessKey,
+            [$"{section}:BaseUrl"] = BaseUrl.AbsoluteUri,
+            [$"{section}:Product"] = product,
+            [$"{section}:Env"] = env,
+            [$"{section}:SessionKeys:0"] = SessionKeys.Primary.ExportText(),
+        };
+
+    /// <summary>Adds a session type without a request (for arranging a test); the contract's rules apply.</summary>
+    /// <param name="type">The session type.</param>
+    /// <param name="product">The product tag.</param>
+    /// <exception cref="DuctapeValidationException">The session type is invalid.</exception>
+    /// <exception cref="InvalidOperationException">A session type with that tag exists.</exception>
+    public void SeedSessionType(ProductSession type, string product = "local:demo")
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ProductSessionRules.ValidateCreate(type, _time.GetUtcNow());
+        Seed("create", w =>
+        {
+            w.WriteStringValue(product);
+            System.Text.Json.JsonSerializer.Serialize(w, type, Ductape.Sdk.Json.DuctapeJsonContext.Default.ProductSession);
+        });
+    }
+
+    /// <summary>Starts a session without a request (for arranging a test) and returns its tokens.</summary>
+    /// <param name="tag">The session type's tag (seeded or created before).</param>
+    /// <param name="data">The session data.</param>
+    /// <param name="product">The product tag.</param>
+    /// <param name="env">The environment.</param>
+    /// <returns>The tokens, as <c>StartAsync</c> would return them.</returns>
+    /// <exception cref="InvalidOperationException">The server refused it (no such session type, data without the selector's field, …).</exception>
+    public Sessions.SessionTokens SeedSession(string tag, JsonElement data, string product = "local:demo", string env = "dev")
+    {
+        var json = Seed("start", w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("product", product);
+            w.WriteString("env", env);
+            w.WriteString("tag", tag);
+            w.WritePropertyName("data");
+            data.WriteTo(w);
+            w.WriteEndObject();
+        });
+        return System.Text.Json.JsonSerializer.Deserialize(json, Ductape.Sdk.Json.DuctapeJsonContext.Default.SessionTokens)!;
+    }
+
+    private byte[] Seed(string method, Action<Utf8JsonWriter> writeParams)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartArray();
+            writeParams(w);
+            w.WriteEndArray();
+        }
+
+        using var parameters = JsonDocument.Parse(buffer.WrittenMemory);
+        Action<Utf8JsonWriter> result;
+        try
+        {
+            result = _sessions.Execute(method, parameters.RootElement.Clone());
+        }
+        catch (LocalApiError error)
+        {
+            throw new InvalidOperationException($"The local server refused to seed '{method}': {error.Code} {error.Message}");
+        }
+
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(output))
+        {
+            result(w);
+        }
+
+        return output.WrittenSpan.ToArray();
     }
 
     /// <summary>Makes the next <paramref name="count"/> requests fail with <paramref name="status"/> (for resilience tests).</summary>

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Ductape.Sdk.Periods;
 using Ductape.Sdk.Products;
 using Ductape.Sdk.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ductape.Sdk.IntegrationTests;
 
@@ -245,5 +247,33 @@ public class LocalServerRobustnessTests
         Assert.That(await client.Products.Sessions.FetchAllAsync(), Is.Empty, "no session type, and no fault left over");
         Assert.That(Assert.ThrowsAsync<DuctapeApiException>(() => client.Sessions.RefreshAsync("session_name", tokens.RefreshToken))!.StatusCode,
             Is.EqualTo(HttpStatusCode.Unauthorized), "the session is gone");
+    }
+
+    [Test]
+    public async Task Seeding_arranges_types_and_sessions_without_requests_and_hosts_are_configured_in_one_call()
+    {
+        _server.Reset();
+        _server.SeedSessionType(new ProductSession
+        {
+            Name = "Admin", Tag = "admin", Description = "d", Schema = SessionJson.Parse("""{"id":1}"""),
+            Selector = "$Session{id}", Expiry = 1, Period = TokenPeriod.Hours,
+        }, product: "seed:app");
+        var tokens = _server.SeedSession("admin", SessionJson.Parse("""{"id":42}"""), product: "seed:app", env: "stg");
+        Assert.That(_server.Journal, Is.Empty, "nothing went over HTTP");
+        Assert.Throws<DuctapeValidationException>(() => _server.SeedSessionType(new ProductSession { Tag = "bad tag" }));
+        Assert.Throws<InvalidOperationException>(() => _server.SeedSession("missing", SessionJson.Parse("""{"id":1}""")));
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(_server.ToConfiguration(product: "seed:app", env: "stg")).Build();
+        var services = new ServiceCollection();
+        services.AddDuctape(configuration.GetSection("Ductape"));
+        await using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<DuctapeClient>();
+
+        var verification = await client.Sessions.VerifyAsync("admin", tokens.Token);
+        Assert.That((verification.Valid, verification.VerifiedBy), Is.EqualTo((true, Ductape.Sdk.Sessions.SessionVerificationMode.OfflineWithRevocations)));
+        Assert.That((await client.Products.Sessions.FetchAsync("admin")).Name, Is.EqualTo("Admin"));
+
+        using var direct = new DuctapeClient(_server.Configure(new DuctapeClientOptions(), "seed:app", "stg"));
+        Assert.That((await direct.Sessions.VerifyAsync("admin", tokens.Token, Ductape.Sdk.Sessions.SessionVerificationMode.Server)).Valid, Is.True);
     }
 }
