@@ -44,7 +44,7 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
     private long _latencyTicks;
     private long _requestCount;
 
-    private DuctapeLocalServer(WebApplication app, string accessKey, SessionKeyRing keys, TimeProvider time)
+    private DuctapeLocalServer(WebApplication app, string accessKey, SessionKeyRing keys, TimeProvider time, DuctapeLocalServerOptions options)
     {
         _time = time;
         _app = app;
@@ -55,7 +55,7 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
             new SessionTokenIssuer(keys, new SessionTokenIssuerOptions { TimeProvider = time }),
             // One server serves every product and env: each verification names its own audience (ValidateFor).
             new SessionTokenValidator(new SessionTokenValidationOptions { Keys = keys, TimeProvider = time, ValidateAudience = false }),
-            time);
+            time, options.MaxSessions, options.ExpiredSessionRetention);
     }
 
     /// <summary>The server's root, to use as <see cref="DuctapeClientOptions.BaseUrl"/>.</summary>
@@ -98,7 +98,12 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
         var app = builder.Build();
         var accessKey = options.AccessKey ?? "ak_local_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         var keys = new SessionKeyRing(options.SessionKey ?? SessionKey.Generate("local-1"));
-        var server = new DuctapeLocalServer(app, accessKey, keys, options.TimeProvider);
+        if (options.MaxSessions < 1 || options.ExpiredSessionRetention < TimeSpan.Zero)
+        {
+            throw new ArgumentException("DuctapeLocalServerOptions.MaxSessions must be at least 1 and ExpiredSessionRetention not negative.", nameof(options));
+        }
+
+        var server = new DuctapeLocalServer(app, accessKey, keys, options.TimeProvider, options);
         // At the root and under /api (CONTRACT §5), so Ductape's documented local URL, http://localhost:4311/api, works too.
         app.MapPost("/proxy/v1/sdk-proxy/execute", server.HandleAsync);
         app.MapPost("/api/proxy/v1/sdk-proxy/execute", server.HandleAsync);

@@ -14,6 +14,18 @@ public sealed class DuctapeLocalServerOptions
     /// <summary>The key session tokens are issued with; a random one when null.</summary>
     public SessionKey? SessionKey { get; set; }
 
+    /// <summary>
+    /// The most sessions the server holds at once; starting one more is refused (400, naming this setting) after expired
+    /// sessions are evicted. Default 1,000,000.
+    /// </summary>
+    public int MaxSessions { get; set; } = 1_000_000;
+
+    /// <summary>
+    /// How long an expired session is kept (it still shows in listings, user details and the dashboard as ended) before it is
+    /// evicted. Default one hour.
+    /// </summary>
+    public TimeSpan ExpiredSessionRetention { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>The server's clock. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

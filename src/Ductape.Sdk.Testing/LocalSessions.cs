@@ -13,13 +13,41 @@ namespace Ductape.Sdk.Testing;
 /// The local server's sessions module: an in-memory, thread-safe store of session types, sessions and session users, with
 /// the contract's validation rules and real tokens. One lock guards everything: it is a test server, and simple beats clever.
 /// </summary>
-internal sealed class LocalSessions(SessionTokenIssuer issuer, SessionTokenValidator validator, TimeProvider time)
+internal sealed class LocalSessions(
+    SessionTokenIssuer issuer, SessionTokenValidator validator, TimeProvider time, int maxSessions, TimeSpan retention)
 {
+    private const int EvictEvery = 1024; // starts between sweeps of long-expired sessions
+    private int _startsSinceEviction;
+
     private readonly object _gate = new();
     private readonly Dictionary<(string Product, string Tag), ProductSession> _types = [];
     private readonly Dictionary<string, LiveSession> _sessions = [];
     private readonly Dictionary<string, LiveSession> _byRefreshHash = new(StringComparer.Ordinal); // refresh is a look-up, not a scan
     private readonly Dictionary<(string Product, string Env, string Tag, string Identifier), UserRecord> _users = [];
+
+    /// <summary>
+    /// Keeps state bounded (under the lock): evicts sessions expired longer than the retention every so often, or at once
+    /// when the cap is reached, and refuses a new session when the cap still holds.
+    /// </summary>
+    private void MakeRoom()
+    {
+        if (++_startsSinceEviction >= EvictEvery || _sessions.Count >= maxSessions)
+        {
+            _startsSinceEviction = 0;
+            var cutoff = time.GetUtcNow() - retention;
+            foreach (var gone in _sessions.Values.Where(s => s.EndAt <= cutoff).ToList())
+            {
+                _sessions.Remove(gone.Id);
+                _byRefreshHash.Remove(Convert.ToBase64String(gone.RefreshHash));
+            }
+        }
+
+        if (_sessions.Count >= maxSessions)
+        {
+            throw LocalApiError.Invalid(
+                $"The local server holds its maximum of {maxSessions} sessions (DuctapeLocalServerOptions.MaxSessions); call Reset() or raise it.");
+        }
+    }
 
     /// <summary>Forgets every session type, session and user.</summary>
     public void Reset()
@@ -136,6 +164,7 @@ internal sealed class LocalSessions(SessionTokenIssuer issuer, SessionTokenValid
         lock (_gate)
         {
             var type = Type(product, tag);
+            MakeRoom();
             var issued = Issue(type, data, product, env, sessionId: null, expiresIn);
             var refresh = NewRefreshToken(out var hash);
             var now = time.GetUtcNow();

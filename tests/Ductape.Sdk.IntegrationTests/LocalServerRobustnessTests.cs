@@ -276,4 +276,33 @@ public class LocalServerRobustnessTests
         using var direct = new DuctapeClient(_server.Configure(new DuctapeClientOptions(), "seed:app", "stg"));
         Assert.That((await direct.Sessions.VerifyAsync("admin", tokens.Token, Ductape.Sdk.Sessions.SessionVerificationMode.Server)).Valid, Is.True);
     }
+
+    [Test]
+    public async Task State_is_bounded_expired_sessions_are_evicted_and_the_cap_is_named()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await DuctapeLocalServer.StartAsync(new DuctapeLocalServerOptions
+        {
+            TimeProvider = time, MaxSessions = 3, ExpiredSessionRetention = TimeSpan.FromHours(1),
+        });
+        server.SeedSessionType(new ProductSession
+        {
+            Name = "n", Tag = "session_name", Description = "d", Schema = SessionJson.Parse("""{"userId":"u"}"""),
+            Selector = "$Session{userId}", Expiry = 1, Period = TokenPeriod.Hours,
+        });
+        using var client = server.CreateClient();
+        for (var i = 0; i < 3; i++)
+        {
+            await client.Sessions.StartAsync("session_name", SessionJson.Parse($$"""{"userId":"u{{i}}"}"""));
+        }
+
+        var full = Assert.ThrowsAsync<DuctapeApiException>(() => client.Sessions.StartAsync("session_name", SessionJson.Parse("""{"userId":"u3"}""")));
+        Assert.That(full!.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(full.Message, Does.Contain("DuctapeLocalServerOptions.MaxSessions"));
+
+        time.Advance(TimeSpan.FromHours(2) + TimeSpan.FromMinutes(1)); // expired an hour ago and more: evictable
+        var fresh = await client.Sessions.StartAsync("session_name", SessionJson.Parse("""{"userId":"u3"}"""));
+        Assert.That((await client.Sessions.ListActiveAsync("session_name")).Total, Is.EqualTo(1));
+        Assert.That(fresh.SessionId, Is.Not.Empty);
+    }
 }
