@@ -2,7 +2,6 @@
 // With DUCTAPE_ACCESS_KEY set it talks to Ductape (DUCTAPE_BASE_URL, DUCTAPE_PRODUCT, DUCTAPE_ENV optional); otherwise it
 // starts the embedded local Ductape server on 127.0.0.1 and runs against that.
 using Ductape.Sdk;
-using Ductape.Sdk.Periods;
 using Ductape.Sdk.Products;
 using Ductape.Sdk.Testing;
 using Ductape.Sdk.Tokens;
@@ -76,14 +75,14 @@ else
 
 // 6. Verify it on the server, refresh, list, revoke, and look at the dashboard.
 var verification = await ductape.Sessions.VerifyAsync("session_name", tokens.Token);
-Console.WriteLine($"6. Server verification: valid={verification.Valid}");
+Console.WriteLine($"6. Server verification: valid={verification.IsValid}");
 var refreshed = await ductape.Sessions.RefreshAsync("session_name", tokens.RefreshToken);
 Console.WriteLine($"7. Refreshed: new token expires {refreshed.ExpiresAt:u}; the old refresh token no longer works");
 var active = await ductape.Sessions.ListActiveAsync("session_name");
 Console.WriteLine($"8. Active sessions: {active.Total}");
 var revoked = await ductape.Sessions.RevokeAsync("session_name", sessionId: refreshed.SessionId);
 var afterRevoke = await ductape.Sessions.VerifyAsync("session_name", refreshed.Token);
-Console.WriteLine($"9. Revoked {revoked} session(s); the token now verifies as valid={afterRevoke.Valid}");
+Console.WriteLine($"9. Revoked {revoked} session(s); the token now verifies as valid={afterRevoke.IsValid}");
 var dashboard = await ductape.Sessions.FetchDashboardAsync("session_name");
 Console.WriteLine($"10. Dashboard: {dashboard.TotalUsers} user(s), {dashboard.TotalSessions} session(s), {dashboard.ActiveSessions} active");
 

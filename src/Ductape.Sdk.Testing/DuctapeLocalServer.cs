@@ -176,7 +176,7 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
         Seed("create", w =>
         {
             w.WriteStringValue(product);
-            System.Text.Json.JsonSerializer.Serialize(w, type, Ductape.Sdk.Json.DuctapeJsonContext.Default.ProductSession);
+            System.Text.Json.JsonSerializer.Serialize(w, type, Ductape.Sdk.DuctapeJsonContext.Default.ProductSession);
         });
     }
 
@@ -199,7 +199,7 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
             data.WriteTo(w);
             w.WriteEndObject();
         });
-        return System.Text.Json.JsonSerializer.Deserialize(json, Ductape.Sdk.Json.DuctapeJsonContext.Default.SessionTokens)!;
+        return System.Text.Json.JsonSerializer.Deserialize(json, Ductape.Sdk.DuctapeJsonContext.Default.SessionTokens)!;
     }
 
     private byte[] Seed(string method, Action<Utf8JsonWriter> writeParams)

@@ -2,8 +2,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Ductape.Sdk.Json;
-using Ductape.Sdk.Periods;
 using Ductape.Sdk.Products;
 using Ductape.Sdk.Tokens;
 

@@ -1,7 +1,6 @@
 // The smoke program: creates the seed's session type on the local server and validates a token. Built twice by .ci/run:
 // from the packed packages (this folder, copied out of the repository) and with native AOT (tests/Ductape.Sdk.AotSmoke).
 using Ductape.Sdk;
-using Ductape.Sdk.Periods;
 using Ductape.Sdk.Products;
 using Ductape.Sdk.Testing;
 using Ductape.Sdk.Tokens;

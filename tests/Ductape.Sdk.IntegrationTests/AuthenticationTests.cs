@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using Ductape.Sdk.AspNetCore;
-using Ductape.Sdk.Periods;
 using Ductape.Sdk.Tokens;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

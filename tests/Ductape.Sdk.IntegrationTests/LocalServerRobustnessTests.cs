@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Ductape.Sdk.Periods;
 using Ductape.Sdk.Products;
 using Ductape.Sdk.Testing;
 using Microsoft.Extensions.Configuration;
@@ -270,11 +269,11 @@ public class LocalServerRobustnessTests
         var client = provider.GetRequiredService<DuctapeClient>();
 
         var verification = await client.Sessions.VerifyAsync("admin", tokens.Token);
-        Assert.That((verification.Valid, verification.VerifiedBy), Is.EqualTo((true, Ductape.Sdk.Sessions.SessionVerificationMode.OfflineWithRevocations)));
+        Assert.That((verification.IsValid, verification.VerifiedBy), Is.EqualTo((true, Ductape.Sdk.Sessions.SessionVerificationMode.OfflineWithRevocations)));
         Assert.That((await client.Products.Sessions.FetchAsync("admin")).Name, Is.EqualTo("Admin"));
 
         using var direct = new DuctapeClient(_server.Configure(new DuctapeClientOptions(), "seed:app", "stg"));
-        Assert.That((await direct.Sessions.VerifyAsync("admin", tokens.Token, Ductape.Sdk.Sessions.SessionVerificationMode.Server)).Valid, Is.True);
+        Assert.That((await direct.Sessions.VerifyAsync("admin", tokens.Token, Ductape.Sdk.Sessions.SessionVerificationMode.Server)).IsValid, Is.True);
     }
 
     [Test]

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Ductape.Sdk.Periods;
 using Ductape.Sdk.Products;
 using Ductape.Sdk.Testing;
 using Ductape.Sdk.Tokens;
@@ -52,7 +51,7 @@ public class LocalServerTests
         Assert.That(offline.IsValid, Is.True);
         Assert.That(offline.Session!.Identifier, Is.EqualTo("191010192-19198829819"));
         Assert.That(offline.Session.ExpiresAt, Is.EqualTo(tokens.ExpiresAt));
-        Assert.That((await client.Sessions.VerifyAsync("session_name", tokens.Token)).Valid, Is.True);
+        Assert.That((await client.Sessions.VerifyAsync("session_name", tokens.Token)).IsValid, Is.True);
 
         var refreshed = await client.Sessions.RefreshAsync("session_name", tokens.RefreshToken);
         Assert.That(refreshed.SessionId, Is.EqualTo(tokens.SessionId));
@@ -62,7 +61,7 @@ public class LocalServerTests
         var second = await client.Sessions.StartAsync("session_name", SessionJson.Parse(SeedData));
         Assert.That((await client.Sessions.ListActiveAsync("session_name")).Total, Is.EqualTo(2));
         Assert.That(await client.Sessions.RevokeAllAsync("session_name", "191010192-19198829819", excludeSessionId: second.SessionId), Is.EqualTo(1));
-        Assert.That((await client.Sessions.VerifyAsync("session_name", refreshed.Token)).Valid, Is.False, "a revoked session fails server verify");
+        Assert.That((await client.Sessions.VerifyAsync("session_name", refreshed.Token)).IsValid, Is.False, "a revoked session fails server verify");
         Assert.That(await client.Sessions.RevokeAsync("session_name", sessionId: second.SessionId), Is.EqualTo(1));
 
         var users = await client.Sessions.FetchUsersAsync("session_name");

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Ductape.Sdk.Periods;
 using Ductape.Sdk.Products;
 using Ductape.Sdk.Sessions;
 using Ductape.Sdk.Testing;
@@ -48,7 +47,7 @@ public class LostAnswerTests
         // The server rotated once; the retry with the same key got that rotation's answer, so the new refresh token works.
         var again = await client.Sessions.RefreshAsync("session_name", refreshed.RefreshToken);
         Assert.That(again.SessionId, Is.EqualTo(tokens.SessionId));
-        Assert.That((await client.Sessions.VerifyAsync("session_name", again.Token)).Valid, Is.True);
+        Assert.That((await client.Sessions.VerifyAsync("session_name", again.Token)).IsValid, Is.True);
     }
 
     [Test]
@@ -81,7 +80,7 @@ public class LostAnswerTests
         var fresh = await refreshed.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.That(failures, Has.Count.EqualTo(1));
-        Assert.That((await client.Sessions.VerifyAsync("session_name", fresh.Token)).Valid, Is.True);
+        Assert.That((await client.Sessions.VerifyAsync("session_name", fresh.Token)).IsValid, Is.True);
         var next = await client.Sessions.RefreshAsync("session_name", fresh.RefreshToken);
         Assert.That(next.SessionId, Is.EqualTo(tokens.SessionId), "the session lives on");
     }

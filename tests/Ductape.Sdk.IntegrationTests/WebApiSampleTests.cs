@@ -50,7 +50,7 @@ public class WebApiSampleTests
             using var reuse = await http.PostAsJsonAsync("/refresh", new RefreshRequest(refreshed.RefreshToken), json.RefreshRequest);
             Assert.That(reuse.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "a revoked session cannot be refreshed");
             using var verify = server!.CreateClient(product: "webapi:demo");
-            Assert.That((await verify.Sessions.VerifyAsync(WebApiApp.SessionTag, refreshed.Token)).Valid, Is.False);
+            Assert.That((await verify.Sessions.VerifyAsync(WebApiApp.SessionTag, refreshed.Token)).IsValid, Is.False);
         }
     }
 }

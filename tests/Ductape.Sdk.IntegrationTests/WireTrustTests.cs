@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using Ductape.Sdk.IntegrationTests.TestSupport;
-using Ductape.Sdk.Periods;
 using Ductape.Sdk.Products;
 using Microsoft.Extensions.DependencyInjection;
 

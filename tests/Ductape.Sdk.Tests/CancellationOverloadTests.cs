@@ -18,7 +18,7 @@ public class CancellationOverloadTests
         var seed = new Ductape.Sdk.Products.ProductSession
         {
             Name = "n", Tag = "session_name", Description = "d", Schema = data, Selector = "$Session{userId}", Expiry = 7,
-            Period = Ductape.Sdk.Periods.TokenPeriod.Hours,
+            Period = Ductape.Sdk.TokenPeriod.Hours,
         };
 
         var calls = new Func<Task>[]

@@ -59,7 +59,7 @@ public class ConventionTests
     [Test]
     public void Every_public_model_is_in_the_json_context()
     {
-        var listed = typeof(Ductape.Sdk.Json.DuctapeJsonContext).GetCustomAttributesData()
+        var listed = typeof(Ductape.Sdk.DuctapeJsonContext).GetCustomAttributesData()
             .Where(a => a.AttributeType == typeof(JsonSerializableAttribute))
             .Select(a => (Type)a.ConstructorArguments[0].Value!)
             .ToList();

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using Ductape.Sdk.Products;
 using Ductape.Sdk.Sessions;
 
-namespace Ductape.Sdk.Json;
+namespace Ductape.Sdk;
 
 /// <summary>The one source-generated JSON context: every type the SDK reads or writes is listed here (no reflection).</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Ductape.Sdk.Periods;
+namespace Ductape.Sdk;
 
 /// <summary>
 /// The unit of a session type's expiry (Ductape's <c>TokenPeriods</c>). On the wire it is written as

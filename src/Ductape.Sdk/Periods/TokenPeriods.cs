@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Ductape.Sdk.Periods;
+namespace Ductape.Sdk;
 
 /// <summary>Wire names, parsing and lifetime arithmetic for <see cref="TokenPeriod"/>.</summary>
 public static class TokenPeriods

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Ductape.Sdk.Periods;
-using Ductape.Sdk.Selectors;
 
 namespace Ductape.Sdk.Products;
 

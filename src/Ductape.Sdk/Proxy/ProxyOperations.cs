@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Ductape.Sdk.Json;
 using Ductape.Sdk.Products;
 using Ductape.Sdk.Sessions;
 

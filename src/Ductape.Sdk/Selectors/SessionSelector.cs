@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
-namespace Ductape.Sdk.Selectors;
+namespace Ductape.Sdk;
 
 /// <summary>
 /// A session selector such as <c>$Session{userId}</c> or <c>$Session{details}{username}</c>: the path, inside a session's

@@ -1,4 +1,4 @@
-namespace Ductape.Sdk.Selectors;
+namespace Ductape.Sdk;
 
 /// <summary>A selector's text does not follow the selector grammar.</summary>
 public sealed class SessionSelectorFormatException : FormatException

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Ductape.Sdk.Json;
+namespace Ductape.Sdk;
 
 /// <summary>
 /// Reads a time as an ISO-8601 string or as Unix milliseconds; writes ISO-8601 in UTC. Public so your own source-generated

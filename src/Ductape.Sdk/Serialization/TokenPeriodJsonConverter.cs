@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Ductape.Sdk.Periods;
+namespace Ductape.Sdk;
 
 /// <summary>
 /// Reads every period spelling of <see cref="TokenPeriods.TryParse(string?, out TokenPeriod)"/>; writes the wire value.

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Ductape.Sdk.Tokens;
@@ -95,7 +96,7 @@ public class SessionsClient
     /// <see cref="DuctapeClientOptions.SessionKeys"/> are set, else Ductape.</param>
     /// <param name="options">Per-call settings, or null.</param>
     /// <param name="cancellationToken">Cancels the call, retries included.</param>
-    /// <returns><c>Valid = false</c> for a bad token (offline: with the <see cref="SessionVerification.Failure"/>); otherwise
+    /// <returns><c>IsValid = false</c> for a bad token (offline: with the <see cref="SessionVerification.Failure"/>); otherwise
     /// its data, session id and expiry.</returns>
     /// <exception cref="DuctapeValidationException">The tag or token is blank, or the mode is not defined; nothing was sent.</exception>
     /// <exception cref="InvalidOperationException">An offline mode without <see cref="DuctapeClientOptions.SessionKeys"/>; no
@@ -157,7 +158,7 @@ public class SessionsClient
 
         return new SessionVerification
         {
-            Valid = true, Data = session.Data, SessionId = session.Id, ExpiresAt = session.ExpiresAt, VerifiedBy = path,
+            IsValid = true, Data = session.Data, SessionId = session.Id, ExpiresAt = session.ExpiresAt, VerifiedBy = path,
         };
     }
 
@@ -173,7 +174,7 @@ public class SessionsClient
 #pragma warning restore RS0026
 
     private static SessionVerification Invalid(SessionVerificationMode path, SessionTokenFailure failure) =>
-        new() { Valid = false, VerifiedBy = path, Failure = failure };
+        new() { IsValid = false, VerifiedBy = path, Failure = failure };
 
     private async Task<SessionVerification> VerifyOnServerAsync(
         string tag, string token, DuctapeRequestOptions? options, string product, string env, CancellationToken cancellationToken)
@@ -187,7 +188,7 @@ public class SessionsClient
         catch (DuctapeApiException ex) when (ex.Code is "VALIDATION_FAILED" or "SESSION_NOT_FOUND")
         {
             // The server's way of saying "not a token of yours": an answer, not an error.
-            return new SessionVerification { Valid = false, VerifiedBy = SessionVerificationMode.Server };
+            return new SessionVerification { IsValid = false, VerifiedBy = SessionVerificationMode.Server };
         }
     }
 
@@ -222,12 +223,12 @@ public class SessionsClient
         }
 
         _rechecked[sessionId] = Transport.Time.GetUtcNow();
-        if (!answer.Valid)
+        if (!answer.IsValid)
         {
             await _revocations!.RevokeSessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
         }
 
-        return answer.Valid;
+        return answer.IsValid;
     }
 
     /// <summary>Exchanges a refresh token for new tokens (Ductape's <c>sessions.refresh</c>); the old refresh token stops working.</summary>
@@ -249,7 +250,11 @@ public class SessionsClient
         return Send(ProxyOperations.Refresh, options, w => w.WriteString("refreshToken"u8, refreshToken), tag, cancellationToken);
     }
 
-    /// <summary>Revokes one session by id, or every session of one user by identifier (Ductape's <c>sessions.revoke</c>).</summary>
+    /// <summary>
+    /// Revokes one session by id, or every session of one user by identifier (Ductape's <c>sessions.revoke</c>). Name the
+    /// argument — <c>RevokeAsync(tag, sessionId: id)</c> or <c>RevokeAsync(tag, identifier: user)</c>: a second argument
+    /// passed by position does not compile, so the two revocations cannot be confused.
+    /// </summary>
     /// <param name="tag">The session type's tag.</param>
     /// <param name="sessionId">The session to revoke; give this or <paramref name="identifier"/>, not both.</param>
     /// <param name="identifier">The user whose sessions to revoke; give this or <paramref name="sessionId"/>, not both.</param>
@@ -295,6 +300,25 @@ public class SessionsClient
 
         return result.Revoked;
     }
+
+    /// <summary>Does not compile: a revocation names what it revokes, <c>sessionId:</c> or <c>identifier:</c>.</summary>
+    /// <param name="tag">The session type's tag.</param>
+    /// <param name="sessionIdOrIdentifier">Ambiguous: name the argument instead.</param>
+    /// <param name="cancellationToken">Unused.</param>
+    /// <returns>Nothing; always throws.</returns>
+    /// <exception cref="NotSupportedException">Always (only reachable through reflection).</exception>
+    // A guard, not an API: RevokeAsync(tag, "x") is now ambiguous between this and the method above (CS0121), and
+    // RevokeAsync(tag, "x", ct) binds here and fails with the message below; named arguments (sessionId:, identifier:)
+    // cannot bind here, so they reach the method above unchanged.
+    [Obsolete(AmbiguousRevocation, error: true)]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+#pragma warning disable RS0026 // The ambiguity this analyzer warns about is the point of the guard.
+    public Task<int> RevokeAsync(string tag, string sessionIdOrIdentifier, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException(AmbiguousRevocation);
+#pragma warning restore RS0026
+
+    private const string AmbiguousRevocation =
+        "Name what you revoke: RevokeAsync(tag, sessionId: id) for one session, RevokeAsync(tag, identifier: user) for every session of a user.";
 
     /// <summary>Revokes every session of one user, optionally sparing one (Ductape's <c>sessions.revokeAll</c>).</summary>
     /// <param name="tag">The session type's tag.</param>
@@ -372,13 +396,13 @@ public class SessionsClient
     /// <param name="cancellationToken">Stops the walk.</param>
     /// <returns>The sessions.</returns>
     /// <exception cref="DuctapeException">While enumerating: what <see cref="ListActiveAsync(string, string?, int, int, DuctapeRequestOptions?, CancellationToken)"/> throws for a page.</exception>
-    public virtual IAsyncEnumerable<ActiveSession> ListAllActiveAsync(
+    public virtual IAsyncEnumerable<ActiveSession> EnumerateActiveAsync(
         string tag, string? identifier = null, int limit = MaxLimit, DuctapeRequestOptions? options = null,
         CancellationToken cancellationToken = default) =>
         Walk((page, ct) => ListActiveAsync(tag, identifier, page, limit, options, ct), cancellationToken);
 
     /// <summary>One page of a session type's users (Ductape's <c>sessions.fetchUsers</c>).</summary>
-    /// <param name="session">The session type's tag.</param>
+    /// <param name="tag">The session type's tag.</param>
     /// <param name="page">The page, from 1.</param>
     /// <param name="limit">The page size, 1–100.</param>
     /// <param name="options">Per-call settings, or null.</param>
@@ -389,14 +413,14 @@ public class SessionsClient
     /// <exception cref="DuctapeTimeoutException">The call ran out of time, reading the answer included.</exception>
     /// <exception cref="DuctapeConnectionException">No answer arrived on any attempt (connection failed, reset or cut short).</exception>
     public virtual async Task<DuctapePage<SessionUser>> FetchUsersAsync(
-        string session, int page = 1, int limit = DefaultLimit, DuctapeRequestOptions? options = null,
+        string tag, int page = 1, int limit = DefaultLimit, DuctapeRequestOptions? options = null,
         CancellationToken cancellationToken = default)
     {
         var errors = new ValidationErrors();
-        errors.RequireTag(session, nameof(session));
+        errors.RequireTag(tag, "session", nameof(tag));
         CheckPage(errors, page, limit);
         errors.ThrowIfAny();
-        var listing = await SendAnalytics(ProxyOperations.FetchUsers, session, options, w =>
+        var listing = await SendAnalytics(ProxyOperations.FetchUsers, tag, options, w =>
         {
             w.WriteNumber("page"u8, page);
             w.WriteNumber("limit"u8, limit);
@@ -405,18 +429,18 @@ public class SessionsClient
     }
 
     /// <summary>Every user of a session type, fetched page by page as you enumerate; stops when cancelled.</summary>
-    /// <param name="session">The session type's tag.</param>
+    /// <param name="tag">The session type's tag.</param>
     /// <param name="limit">The page size, 1–100.</param>
     /// <param name="options">Per-call settings, or null.</param>
     /// <param name="cancellationToken">Stops the walk.</param>
     /// <returns>The users.</returns>
     /// <exception cref="DuctapeException">While enumerating: what <see cref="FetchUsersAsync(string, int, int, DuctapeRequestOptions?, CancellationToken)"/> throws for a page.</exception>
-    public virtual IAsyncEnumerable<SessionUser> FetchAllUsersAsync(
-        string session, int limit = MaxLimit, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default) =>
-        Walk((page, ct) => FetchUsersAsync(session, page, limit, options, ct), cancellationToken);
+    public virtual IAsyncEnumerable<SessionUser> EnumerateUsersAsync(
+        string tag, int limit = MaxLimit, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default) =>
+        Walk((page, ct) => FetchUsersAsync(tag, page, limit, options, ct), cancellationToken);
 
     /// <summary>One user of a session type with their sessions (Ductape's <c>sessions.fetchUserDetails</c>).</summary>
-    /// <param name="session">The session type's tag.</param>
+    /// <param name="tag">The session type's tag.</param>
     /// <param name="identifier">The user's identifier.</param>
     /// <param name="options">Per-call settings, or null.</param>
     /// <param name="cancellationToken">Cancels the call, retries included.</param>
@@ -426,18 +450,18 @@ public class SessionsClient
     /// <exception cref="DuctapeTimeoutException">The call ran out of time, reading the answer included.</exception>
     /// <exception cref="DuctapeConnectionException">No answer arrived on any attempt (connection failed, reset or cut short).</exception>
     public virtual Task<SessionUserDetails> FetchUserDetailsAsync(
-        string session, string identifier, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
+        string tag, string identifier, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
         var errors = new ValidationErrors();
-        errors.RequireTag(session, nameof(session));
+        errors.RequireTag(tag, "session", nameof(tag));
         errors.RequireText(identifier, nameof(identifier));
         errors.ThrowIfAny();
-        return SendAnalytics(ProxyOperations.FetchUserDetails, session, options, w => w.WriteString("identifier"u8, identifier),
+        return SendAnalytics(ProxyOperations.FetchUserDetails, tag, options, w => w.WriteString("identifier"u8, identifier),
             cancellationToken);
     }
 
     /// <summary>A session type's dashboard metrics (Ductape's <c>sessions.fetchDashboard</c>).</summary>
-    /// <param name="session">The session type's tag.</param>
+    /// <param name="tag">The session type's tag.</param>
     /// <param name="options">Per-call settings, or null.</param>
     /// <param name="cancellationToken">Cancels the call, retries included.</param>
     /// <returns>The metrics.</returns>
@@ -446,12 +470,12 @@ public class SessionsClient
     /// <exception cref="DuctapeTimeoutException">The call ran out of time, reading the answer included.</exception>
     /// <exception cref="DuctapeConnectionException">No answer arrived on any attempt (connection failed, reset or cut short).</exception>
     public virtual Task<SessionDashboard> FetchDashboardAsync(
-        string session, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
+        string tag, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
         var errors = new ValidationErrors();
-        errors.RequireTag(session, nameof(session));
+        errors.RequireTag(tag, "session", nameof(tag));
         errors.ThrowIfAny();
-        return SendAnalytics(ProxyOperations.FetchDashboard, session, options, static _ => { }, cancellationToken);
+        return SendAnalytics(ProxyOperations.FetchDashboard, tag, options, static _ => { }, cancellationToken);
     }
 
     /// <summary>Starts a session, as <see cref="StartAsync(string, JsonElement, TimeSpan?, DuctapeRequestOptions?, CancellationToken)"/>. Lets the cancellation token follow the required arguments.</summary>
@@ -494,26 +518,26 @@ public class SessionsClient
         ListActiveAsync(tag, identifier: null, page: 1, limit: DefaultLimit, options: null, cancellationToken);
 
     /// <summary>The first page of session users, as <see cref="FetchUsersAsync(string, int, int, DuctapeRequestOptions?, CancellationToken)"/>. Lets the cancellation token follow the required arguments.</summary>
-    /// <param name="session">The session type's tag.</param>
+    /// <param name="tag">The session type's tag.</param>
     /// <param name="cancellationToken">Cancels the call, retries included.</param>
     /// <returns>The page.</returns>
-    public Task<DuctapePage<SessionUser>> FetchUsersAsync(string session, CancellationToken cancellationToken) =>
-        FetchUsersAsync(session, page: 1, limit: DefaultLimit, options: null, cancellationToken);
+    public Task<DuctapePage<SessionUser>> FetchUsersAsync(string tag, CancellationToken cancellationToken) =>
+        FetchUsersAsync(tag, page: 1, limit: DefaultLimit, options: null, cancellationToken);
 
     /// <summary>One user with their sessions, as <see cref="FetchUserDetailsAsync(string, string, DuctapeRequestOptions?, CancellationToken)"/>. Lets the cancellation token follow the required arguments.</summary>
-    /// <param name="session">The session type's tag.</param>
+    /// <param name="tag">The session type's tag.</param>
     /// <param name="identifier">The user's identifier.</param>
     /// <param name="cancellationToken">Cancels the call, retries included.</param>
     /// <returns>The user's details.</returns>
-    public Task<SessionUserDetails> FetchUserDetailsAsync(string session, string identifier, CancellationToken cancellationToken) =>
-        FetchUserDetailsAsync(session, identifier, options: null, cancellationToken);
+    public Task<SessionUserDetails> FetchUserDetailsAsync(string tag, string identifier, CancellationToken cancellationToken) =>
+        FetchUserDetailsAsync(tag, identifier, options: null, cancellationToken);
 
     /// <summary>The dashboard metrics, as <see cref="FetchDashboardAsync(string, DuctapeRequestOptions?, CancellationToken)"/>. Lets the cancellation token follow the required arguments.</summary>
-    /// <param name="session">The session type's tag.</param>
+    /// <param name="tag">The session type's tag.</param>
     /// <param name="cancellationToken">Cancels the call, retries included.</param>
     /// <returns>The metrics.</returns>
-    public Task<SessionDashboard> FetchDashboardAsync(string session, CancellationToken cancellationToken) =>
-        FetchDashboardAsync(session, options: null, cancellationToken);
+    public Task<SessionDashboard> FetchDashboardAsync(string tag, CancellationToken cancellationToken) =>
+        FetchDashboardAsync(tag, options: null, cancellationToken);
 
     private static ValidationErrors Check(string tag)
     {
@@ -568,7 +592,7 @@ public class SessionsClient
     }
 
     private Task<T> SendAnalytics<T>(
-        ProxyOperation<T> operation, string session, DuctapeRequestOptions? options, Action<Utf8JsonWriter> writeFields,
+        ProxyOperation<T> operation, string tag, DuctapeRequestOptions? options, Action<Utf8JsonWriter> writeFields,
         CancellationToken cancellationToken)
     {
         var product = Transport.ResolveProduct(options);
@@ -577,7 +601,7 @@ public class SessionsClient
         {
             w.WriteStartObject();
             w.WriteString("product"u8, product);
-            w.WriteString("session"u8, session);
+            w.WriteString("session"u8, tag);
             if (env is not null)
             {
                 w.WriteString("env"u8, env);
@@ -585,7 +609,7 @@ public class SessionsClient
 
             writeFields(w);
             w.WriteEndObject();
-        }, options, product, session), cancellationToken);
+        }, options, product, tag), cancellationToken);
     }
 
     private static async IAsyncEnumerable<T> Walk<T>(

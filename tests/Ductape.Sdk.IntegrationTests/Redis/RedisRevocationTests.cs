@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Ductape.Sdk.IntegrationTests.TestSupport;
-using Ductape.Sdk.Periods;
 using Ductape.Sdk.Redis;
 using Ductape.Sdk.Tokens;
 

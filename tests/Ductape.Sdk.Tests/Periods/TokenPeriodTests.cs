@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Ductape.Sdk.Periods;
 
 namespace Ductape.Sdk.Tests.Periods;
 

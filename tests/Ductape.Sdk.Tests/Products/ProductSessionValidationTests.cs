@@ -1,4 +1,3 @@
-using Ductape.Sdk.Periods;
 using Ductape.Sdk.Products;
 
 namespace Ductape.Sdk.Tests.Products;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Ductape.Sdk.Periods;
 using Ductape.Sdk.Products;
 
 namespace Ductape.Sdk.Tests.Products;

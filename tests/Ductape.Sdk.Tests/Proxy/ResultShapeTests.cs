@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Ductape.Sdk.Periods;
 using Ductape.Sdk.Products;
 
 namespace Ductape.Sdk.Tests.Proxy;
@@ -161,7 +160,7 @@ public class ResultShapeTests
     {
         var verification = new Ductape.Sdk.Sessions.SessionVerification
         {
-            Valid = true, Data = SessionJson.Parse($$"""{"userId":"{{UserData}}"}"""), SessionId = "ses_1",
+            IsValid = true, Data = SessionJson.Parse($$"""{"userId":"{{UserData}}"}"""), SessionId = "ses_1",
         };
         Assert.That(verification.ToString(), Does.Not.Contain(UserData).And.Contain("ses_1"));
         Assert.That($"{new Ductape.Sdk.Sessions.SessionTokens { Token = Token, RefreshToken = RefreshToken }}",

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Ductape.Sdk.Selectors;
 
 namespace Ductape.Sdk.Tests.Selectors;
 

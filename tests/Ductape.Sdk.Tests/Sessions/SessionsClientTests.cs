@@ -68,7 +68,7 @@ public class SessionsClientTests
             {"module":"sessions","method":"verify","params":[{"product":"acme:shop","env":"prd","tag":"session_name","token":"session_name:tok"}]}
             """);
         Assert.That(Single().Header("Idempotency-Key"), Is.Null);
-        Assert.That(verification.Valid, Is.True);
+        Assert.That(verification.IsValid, Is.True);
         Assert.That(verification.SessionId, Is.EqualTo("ses_1"));
         Json.AssertEquivalent(verification.Data!.Value, """{"userId":"42"}""");
     }
@@ -80,8 +80,8 @@ public class SessionsClientTests
             .ThenStatus(HttpStatusCode.BadRequest, ProxyMock.Failure("VALIDATION_FAILED", "not a token"));
         using var client = _mock.Client();
 
-        Assert.That((await client.Sessions.VerifyAsync("session_name", "garbage")).Valid, Is.False);
-        Assert.That((await client.Sessions.VerifyAsync("session_name", "garbage")).Valid, Is.False);
+        Assert.That((await client.Sessions.VerifyAsync("session_name", "garbage")).IsValid, Is.False);
+        Assert.That((await client.Sessions.VerifyAsync("session_name", "garbage")).IsValid, Is.False);
     }
 
     [Test]
@@ -101,19 +101,19 @@ public class SessionsClientTests
         var tampered = await client.Sessions.VerifyAsync("session_name", valid[..^3] + "AAA");
         var foreign = await client.Sessions.VerifyAsync("session_name", otherProduct);
 
-        Assert.That(ok.Valid, Is.True);
+        Assert.That(ok.IsValid, Is.True);
         Assert.That(ok.Data!.Value.GetProperty("userId").GetString(), Is.EqualTo("191010192-19198829819"));
-        Assert.That(wrongTag.Valid, Is.False);
-        Assert.That(tampered.Valid, Is.False);
-        Assert.That(foreign.Valid, Is.False, "a token of another product is not ours");
+        Assert.That(wrongTag.IsValid, Is.False);
+        Assert.That(tampered.IsValid, Is.False);
+        Assert.That(foreign.IsValid, Is.False, "a token of another product is not ours");
 
         // Another environment is refused too, and a call that names its own product/env is checked against those.
         var staging = kit.Issuer().Issue(SessionTokenValidatorTests.Descriptor() with { Env = "stg" }).Token;
-        Assert.That((await client.Sessions.VerifyAsync("session_name", staging)).Valid, Is.False);
+        Assert.That((await client.Sessions.VerifyAsync("session_name", staging)).IsValid, Is.False);
         var forStaging = new DuctapeRequestOptions { Env = "stg" };
-        Assert.That((await client.Sessions.VerifyAsync("session_name", staging, forStaging)).Valid, Is.True);
-        Assert.That((await client.Sessions.VerifyAsync("session_name", valid, forStaging)).Valid, Is.False);
-        Assert.That((await client.Sessions.VerifyAsync("session_name", otherProduct, new DuctapeRequestOptions { Product = "x" })).Valid,
+        Assert.That((await client.Sessions.VerifyAsync("session_name", staging, forStaging)).IsValid, Is.True);
+        Assert.That((await client.Sessions.VerifyAsync("session_name", valid, forStaging)).IsValid, Is.False);
+        Assert.That((await client.Sessions.VerifyAsync("session_name", otherProduct, new DuctapeRequestOptions { Product = "x" })).IsValid,
             Is.True);
         Assert.That(_mock.Requests, Is.Empty, "offline verify makes no request");
     }
@@ -172,7 +172,7 @@ public class SessionsClientTests
         Assert.That(session.SessionId, Is.EqualTo("s3"));
         Assert.That(session.StartAt, Is.EqualTo(DateTimeOffset.FromUnixTimeMilliseconds(1795795200000)));
         Assert.That(session.EndAt, Is.EqualTo(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero)));
-        Assert.That(session.Active, Is.True);
+        Assert.That(session.IsActive, Is.True);
     }
 
     /// <summary>A session user with every member the contract lists.</summary>
@@ -192,7 +192,7 @@ public class SessionsClientTests
         using var client = _mock.Client();
 
         var identifiers = new List<string>();
-        await foreach (var user in client.Sessions.FetchAllUsersAsync("session_name", limit: 2))
+        await foreach (var user in client.Sessions.EnumerateUsersAsync("session_name", limit: 2))
         {
             identifiers.Add(user.Identifier);
             if (identifiers.Count == 1)
@@ -216,7 +216,7 @@ public class SessionsClientTests
 
         Assert.CatchAsync<OperationCanceledException>(async () =>
         {
-            await foreach (var _ in client.Sessions.ListAllActiveAsync("session_name", limit: 2, cancellationToken: cts.Token))
+            await foreach (var _ in client.Sessions.EnumerateActiveAsync("session_name", limit: 2, cancellationToken: cts.Token))
             {
                 if (++seen == 3)
                 {
@@ -285,7 +285,7 @@ public class SessionsClientTests
         Assert.That(session.SessionId, Is.EqualTo("s1"));
         Assert.That(session.StartAt, Is.EqualTo(new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero)));
         Assert.That(session.EndAt, Is.EqualTo(DateTimeOffset.FromUnixTimeMilliseconds(1795795200000)));
-        Assert.That(session.Active, Is.False);
+        Assert.That(session.IsActive, Is.False);
     }
 
     [Test]
@@ -341,85 +341,5 @@ public class SessionsClientTests
         var ex = Assert.ThrowsAsync<InvalidOperationException>(() => client.Sessions.StartAsync("s", TokenTestKit.SeedData));
         Assert.That(ex!.Message, Does.Contain("DuctapeClientOptions.Env").And.Contain("DuctapeRequestOptions.Env"));
         Assert.That(_mock.Requests, Is.Empty);
-    }
-}
-
-public class SessionsValidationTests
-{
-    private ProxyMock _mock = null!;
-    private DuctapeClient _client = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _mock = new ProxyMock().ThenData("{}");
-        _client = _mock.Client();
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _client.Dispose();
-        Assert.That(_mock.Requests, Is.Empty, "validation must fail before any request");
-        _mock.Dispose();
-    }
-
-    private static void Fails(Func<Task> call, string field, string problem)
-    {
-        var ex = Assert.ThrowsAsync<DuctapeValidationException>(() => call());
-        Assert.That(ex!.Errors.Select(e => e.Field), Does.Contain(field));
-        Assert.That(ex.Errors.First(e => e.Field == field).Problem, Does.Contain(problem));
-    }
-
-    [TestCase("")]
-    [TestCase(" ")]
-    [TestCase("bad tag")]
-    public void A_bad_tag_is_rejected_everywhere(string tag)
-    {
-        var s = _client.Sessions;
-        Fails(() => s.StartAsync(tag, TokenTestKit.SeedData), "tag", "");
-        Fails(() => s.VerifyAsync(tag, "t"), "tag", "");
-        Fails(() => s.RefreshAsync(tag, "r"), "tag", "");
-        Fails(() => s.RevokeAsync(tag, sessionId: "x"), "tag", "");
-        Fails(() => s.RevokeAllAsync(tag, "u"), "tag", "");
-        Fails(() => s.ListActiveAsync(tag), "tag", "");
-        Fails(() => s.FetchUsersAsync(tag), "session", "");
-        Fails(() => s.FetchUserDetailsAsync(tag, "u"), "session", "");
-        Fails(() => s.FetchDashboardAsync(tag), "session", "");
-    }
-
-    [TestCase("")]
-    [TestCase("  ")]
-    public void Blank_tokens_and_identifiers_are_rejected(string blank)
-    {
-        var s = _client.Sessions;
-        Fails(() => s.VerifyAsync("t", blank), "token", "");
-        Fails(() => s.RefreshAsync("t", blank), "refreshToken", "");
-        Fails(() => s.RevokeAllAsync("t", blank), "identifier", "");
-        Fails(() => s.FetchUserDetailsAsync("t", blank), "identifier", "");
-    }
-
-    [Test]
-    public void Revoke_needs_exactly_one_target()
-    {
-        Fails(() => _client.Sessions.RevokeAsync("t"), "sessionId", "exactly one");
-        Fails(() => _client.Sessions.RevokeAsync("t", sessionId: "s", identifier: "u"), "sessionId", "exactly one");
-    }
-
-    [TestCase(0, 20, "page", "at least 1")]
-    [TestCase(1, 0, "limit", "between 1 and 100")]
-    [TestCase(1, 101, "limit", "between 1 and 100")]
-    public void Paging_is_checked(int page, int limit, string field, string problem)
-    {
-        Fails(() => _client.Sessions.ListActiveAsync("t", page: page, limit: limit), field, problem);
-        Fails(() => _client.Sessions.FetchUsersAsync("t", page, limit), field, problem);
-    }
-
-    [Test]
-    public void Start_data_must_be_an_object_and_expiry_positive()
-    {
-        Fails(() => _client.Sessions.StartAsync("t", Json.Parse("[1]")), "data", "must be a JSON object");
-        Fails(() => _client.Sessions.StartAsync("t", default), "data", "must be a JSON object");
-        Fails(() => _client.Sessions.StartAsync("t", TokenTestKit.SeedData, TimeSpan.Zero), "expiresIn", "at least one second");
     }
 }

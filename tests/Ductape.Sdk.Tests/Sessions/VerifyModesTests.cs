@@ -42,10 +42,10 @@ public class VerifyModesTests
         var after = await client.Sessions.VerifyAsync("session_name", token);
         var keysOnly = await client.Sessions.VerifyAsync("session_name", token, SessionVerificationMode.Offline);
 
-        Assert.That((before.Valid, before.VerifiedBy), Is.EqualTo((true, SessionVerificationMode.OfflineWithRevocations)));
-        Assert.That((after.Valid, after.Failure, after.VerifiedBy),
+        Assert.That((before.IsValid, before.VerifiedBy), Is.EqualTo((true, SessionVerificationMode.OfflineWithRevocations)));
+        Assert.That((after.IsValid, after.Failure, after.VerifiedBy),
             Is.EqualTo((false, SessionTokenFailure.Revoked, SessionVerificationMode.OfflineWithRevocations)));
-        Assert.That((keysOnly.Valid, keysOnly.VerifiedBy), Is.EqualTo((true, SessionVerificationMode.Offline)),
+        Assert.That((keysOnly.IsValid, keysOnly.VerifiedBy), Is.EqualTo((true, SessionVerificationMode.Offline)),
             "Offline consults no revocations, as documented");
         Assert.That(_mock.Requests.Select(r => r.Method_), Is.EqualTo(new[] { "revoke" }), "verification made no request");
     }
@@ -62,7 +62,7 @@ public class VerifyModesTests
         await client.Sessions.RevokeAllAsync("session_name", "191010192-19198829819", excludeSessionId: "ses_current");
 
         Assert.That((await client.Sessions.VerifyAsync("session_name", old)).Failure, Is.EqualTo(SessionTokenFailure.Revoked));
-        Assert.That((await client.Sessions.VerifyAsync("session_name", current)).Valid, Is.True);
+        Assert.That((await client.Sessions.VerifyAsync("session_name", current)).IsValid, Is.True);
     }
 
     [Test]
@@ -88,7 +88,7 @@ public class VerifyModesTests
 
         Assert.ThrowsAsync<DuctapeApiException>(() => client.Sessions.RevokeAsync("session_name", sessionId: "ses_1"));
 
-        Assert.That((await client.Sessions.VerifyAsync("session_name", Token())).Valid, Is.True);
+        Assert.That((await client.Sessions.VerifyAsync("session_name", Token())).IsValid, Is.True);
     }
 
     [Test]
@@ -99,7 +99,7 @@ public class VerifyModesTests
 
         var result = await client.Sessions.VerifyAsync("session_name", Token(), SessionVerificationMode.Server);
 
-        Assert.That((result.Valid, result.VerifiedBy), Is.EqualTo((false, SessionVerificationMode.Server)));
+        Assert.That((result.IsValid, result.VerifiedBy), Is.EqualTo((false, SessionVerificationMode.Server)));
         Assert.That(_mock.Requests.Single().Method_, Is.EqualTo("verify"));
     }
 
@@ -129,13 +129,13 @@ public class VerifyModesTests
         using var client = Client(o => o.RevocationRecheckInterval = TimeSpan.FromMinutes(1));
         var token = Token();
 
-        Assert.That((await client.Sessions.VerifyAsync("session_name", token)).Valid, Is.True);
-        Assert.That((await client.Sessions.VerifyAsync("session_name", token)).Valid, Is.True);
+        Assert.That((await client.Sessions.VerifyAsync("session_name", token)).IsValid, Is.True);
+        Assert.That((await client.Sessions.VerifyAsync("session_name", token)).IsValid, Is.True);
         Assert.That(_mock.Requests, Has.Count.EqualTo(1), "the second verification is within the interval: no request");
 
         _kit.Time.Advance(TimeSpan.FromMinutes(1));
         var revokedElsewhere = await client.Sessions.VerifyAsync("session_name", token);
-        Assert.That((revokedElsewhere.Valid, revokedElsewhere.Failure), Is.EqualTo((false, SessionTokenFailure.Revoked)));
+        Assert.That((revokedElsewhere.IsValid, revokedElsewhere.Failure), Is.EqualTo((false, SessionTokenFailure.Revoked)));
         Assert.That(_mock.Requests, Has.Count.EqualTo(2));
 
         // Learned: the store now knows, so no further request is needed to refuse it.
@@ -153,6 +153,6 @@ public class VerifyModesTests
             o.Retry.MaxRetries = 0;
         });
 
-        Assert.That((await client.Sessions.VerifyAsync("session_name", Token())).Valid, Is.True);
+        Assert.That((await client.Sessions.VerifyAsync("session_name", Token())).IsValid, Is.True);
     }
 }

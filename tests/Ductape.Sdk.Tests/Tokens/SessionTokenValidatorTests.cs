@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Ductape.Sdk.Tokens;
 
 namespace Ductape.Sdk.Tests.Tokens;
@@ -387,7 +385,7 @@ public class SessionTokenValidatorTests
         Product = "acme:shop",
         Env = "prd",
         Expiry = 7,
-        Period = Ductape.Sdk.Periods.TokenPeriod.Hours,
+        Period = Ductape.Sdk.TokenPeriod.Hours,
     };
 
     private static byte[] Decode(string b64Url)
@@ -396,13 +394,3 @@ public class SessionTokenValidatorTests
         return Convert.FromBase64String(s.PadRight(s.Length + ((4 - (s.Length % 4)) % 4), '='));
     }
 }
-
-internal sealed record TokenSeedDetails([property: JsonPropertyName("username")] string Username);
-
-internal sealed record TokenSeedData(
-    [property: JsonPropertyName("userId")] string UserId,
-    [property: JsonPropertyName("details")] TokenSeedDetails Details);
-
-[JsonSerializable(typeof(TokenSeedData), TypeInfoPropertyName = "SeedData")]
-[JsonSerializable(typeof(Dictionary<string, JsonElement>))]
-internal sealed partial class TokenJson : JsonSerializerContext;

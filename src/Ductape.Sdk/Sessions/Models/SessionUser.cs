@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Ductape.Sdk.Json;
 
 namespace Ductape.Sdk.Sessions;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Ductape.Sdk.Json;
 
 namespace Ductape.Sdk.Sessions;
 
@@ -26,5 +25,5 @@ public sealed record SessionUserSession
     /// <summary>Whether it is still active.</summary>
     [JsonPropertyName("active")]
     [JsonRequired]
-    public bool Active { get; init; }
+    public bool IsActive { get; init; }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using System.Text.Json;
-using Ductape.Sdk.Json;
 using Ductape.Sdk.Tokens;
 
 namespace Ductape.Sdk.Sessions;
@@ -11,7 +10,7 @@ public sealed record SessionVerification
     /// <summary>Whether the token is valid.</summary>
     [JsonPropertyName("valid")]
     [JsonRequired]
-    public bool Valid { get; init; }
+    public bool IsValid { get; init; }
 
     /// <summary>The session data, when valid.</summary>
     [JsonPropertyName("data")]
@@ -36,6 +35,6 @@ public sealed record SessionVerification
 
     /// <summary>Says whether it is valid and names the session, never its data.</summary>
     public override string ToString() =>
-        Valid ? $"Valid session {SessionId}, expires {ExpiresAt:u} ({VerifiedBy})"
+        IsValid ? $"Valid session {SessionId}, expires {ExpiresAt:u} ({VerifiedBy})"
             : Failure == SessionTokenFailure.None ? $"Invalid session token ({VerifiedBy})" : $"Invalid session token: {Failure} ({VerifiedBy})";
 }

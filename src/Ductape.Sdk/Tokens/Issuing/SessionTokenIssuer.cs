@@ -2,8 +2,6 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Ductape.Sdk.Periods;
-using Ductape.Sdk.Selectors;
 
 namespace Ductape.Sdk.Tokens;
 
