@@ -28,7 +28,8 @@ public static class DuctapeAuthenticationBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(sessionTag);
         builder.Services.AddOptions<DuctapeSessionAuthenticationOptions>(scheme)
             .Validate<IOptionsMonitor<DuctapeClientOptions>>(
-                (options, ductape) => options.Validator is not null || ductape.CurrentValue.SessionKeys is not null,
+                (options, ductape) => options.Validator is not null || ductape.CurrentValue.SessionKeys is not null
+                    || ductape.CurrentValue.SessionKeyTexts.Count > 0,
                 $"The Ductape session scheme '{scheme}' has no way to validate tokens: set DuctapeClientOptions.SessionKeys in " +
                 "AddDuctape(...) (configuration: Ductape:SessionKeys), or DuctapeSessionAuthenticationOptions.Validator.")
             .ValidateOnStart();

@@ -2,6 +2,7 @@ using Ductape.Sdk.Products;
 using Ductape.Sdk.Sessions;
 using Ductape.Sdk.Tokens;
 using Ductape.Sdk.Proxy;
+using Microsoft.Extensions.Options;
 
 namespace Ductape.Sdk;
 
@@ -18,6 +19,9 @@ namespace Ductape.Sdk;
 public class DuctapeClient : IDisposable
 {
     private readonly HttpClient? _ownedHttpClient;
+    private readonly ProxySender? _transport;
+    private readonly SessionsClient? _sessions;
+    private IDisposable? _optionsSubscription;
 
     /// <summary>For mocking frameworks only: a client built this way sends nothing.</summary>
     protected DuctapeClient()
@@ -58,18 +62,36 @@ public class DuctapeClient : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.ThrowIfInvalid();
         var transport = new ProxySender(httpClients, options);
-        var validator = options.SessionKeys is { } keys
-            ? new SessionTokenValidator(new SessionTokenValidationOptions
-            {
-                // Calls may override product and env, so VerifyAsync names the audience per call (ValidateFor).
-                Keys = keys, TimeProvider = options.TimeProvider, ValidateAudience = false,
-            })
-            : null;
+        var validator = options.ResolveSessionKeys() is { } keys ? CreateValidator(keys, options.TimeProvider) : null;
         var revocations = options.RevocationStore ?? (validator is null ? null
             : new InMemorySessionRevocationStore(new SessionRevocationStoreOptions { TimeProvider = options.TimeProvider }));
+        _transport = transport;
         Products = new ProductsClient(transport);
-        Sessions = new SessionsClient(transport, validator, revocations, options.RevocationRecheckInterval, transport.HasAccessKey);
+        Sessions = _sessions = new SessionsClient(transport, validator, revocations, options.RevocationRecheckInterval, transport.HasAccessKey);
     }
+
+    /// <summary>
+    /// Under a host, follows the named options: a changed access key or session-key set takes effect on the next call without
+    /// a restart (the monitor validated the options). Other settings are read once.
+    /// </summary>
+    internal void FollowChanges(IOptionsMonitor<DuctapeClientOptions> monitor, string name) =>
+        _optionsSubscription = monitor.OnChange((options, changed) =>
+        {
+            if ((changed ?? Options.DefaultName) != name)
+            {
+                return;
+            }
+
+            _transport?.UseAccessKey(options.AccessKey);
+            if (options.ResolveSessionKeys() is { } keys)
+            {
+                _sessions?.UseValidator(CreateValidator(keys, options.TimeProvider));
+            }
+        });
+
+    // Calls may override product and env, so VerifyAsync names the audience per call (ValidateFor).
+    private static SessionTokenValidator CreateValidator(SessionKeyRing keys, TimeProvider time) =>
+        new(new SessionTokenValidationOptions { Keys = keys, TimeProvider = time, ValidateAudience = false });
 
     /// <summary>Product configuration: session types.</summary>
     public virtual ProductsClient Products { get; }
@@ -112,6 +134,7 @@ public class DuctapeClient : IDisposable
     {
         if (disposing)
         {
+            _optionsSubscription?.Dispose();
             _ownedHttpClient?.Dispose();
         }
     }

@@ -1,9 +1,13 @@
 using Ductape.Sdk.Internal;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace Ductape.Sdk;
 
-/// <summary>Settings of a <see cref="DuctapeClient"/>. The client copies them when it is built; later changes have no effect.</summary>
+/// <summary>
+/// Settings of a <see cref="DuctapeClient"/>. The client copies them when it is built; later changes to this object have no
+/// effect. Under <c>AddDuctape</c>, a reload of the options (<c>IOptionsMonitor</c>) replaces the access key and session keys.
+/// </summary>
 public sealed class DuctapeClientOptions
 {
     /// <summary>Ductape's cloud API, the default <see cref="BaseUrl"/>.</summary>
@@ -24,8 +28,20 @@ public sealed class DuctapeClientOptions
     /// <summary>
     /// Session keys for offline token checks. When set, <c>Sessions.VerifyAsync</c> validates tokens locally with
     /// <see cref="Tokens.SessionTokenValidator"/> and, by default, the <see cref="RevocationStore"/>, and sends no request.
+    /// From configuration, keys are strings: see <see cref="SessionKeyTexts"/>.
     /// </summary>
+    // Configuration binds the "SessionKeys" strings into SessionKeyTexts; a ring cannot be built by the binder.
+    [ConfigurationKeyName("SessionKeyRing")]
     public Tokens.SessionKeyRing? SessionKeys { get; set; }
+
+    /// <summary>
+    /// Session keys as text, <c>&lt;kid&gt;:&lt;base64url secret&gt;</c>, the newest first: what configuration holds under
+    /// <c>SessionKeys</c> (<c>"SessionKeys": [ "2026-11:…", "2026-10:…" ]</c>), so the standard
+    /// <c>services.Configure&lt;DuctapeClientOptions&gt;(section)</c> binds them. Used when <see cref="SessionKeys"/> is null;
+    /// a text that is not a key is a validation problem naming its index. Never logged.
+    /// </summary>
+    [ConfigurationKeyName("SessionKeys")]
+    public IList<string> SessionKeyTexts { get; } = [];
 
     /// <summary>
     /// Where revocations made through this client (<c>RevokeAsync</c>, <c>RevokeAllAsync</c>) are recorded and where offline
@@ -126,6 +142,8 @@ public sealed class DuctapeClientOptions
             problems.Add("DuctapeClientOptions.MaxResponseBytes must be between 1024 (1 KiB) and 268435456 (256 MiB).");
         }
 
+        TryResolveSessionKeys(problems);
+
         if (TimeProvider is null)
         {
             problems.Add("DuctapeClientOptions.TimeProvider must not be null.");
@@ -141,6 +159,46 @@ public sealed class DuctapeClientOptions
         }
 
         return problems;
+    }
+
+    /// <summary>The keys to validate with: <see cref="SessionKeys"/>, else <see cref="SessionKeyTexts"/> parsed; null for none.</summary>
+    internal Tokens.SessionKeyRing? ResolveSessionKeys() => TryResolveSessionKeys(problems: null);
+
+    private Tokens.SessionKeyRing? TryResolveSessionKeys(List<string>? problems)
+    {
+        if (SessionKeys is not null || SessionKeyTexts is not { Count: > 0 } texts)
+        {
+            return SessionKeys;
+        }
+
+        var keys = new List<Tokens.SessionKey>(texts.Count);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            // Never echo the text: it is a secret.
+            if (Tokens.SessionKey.TryParse(texts[i], out var key))
+            {
+                keys.Add(key);
+            }
+            else
+            {
+                problems?.Add($"DuctapeClientOptions.SessionKeys:{i} is not a session key ('<kid>:<base64url secret>' of 16, 24 or 32 bytes).");
+            }
+        }
+
+        if (keys.Count != texts.Count)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new Tokens.SessionKeyRing(keys[0], [.. keys.Skip(1)]);
+        }
+        catch (ArgumentException ex)
+        {
+            problems?.Add($"DuctapeClientOptions.SessionKeys: {ex.Message}");
+            return null;
+        }
     }
 
     /// <summary>Positive and a timer can hold it, or infinite.</summary>

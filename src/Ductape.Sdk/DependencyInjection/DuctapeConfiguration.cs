@@ -68,29 +68,16 @@ internal static class DuctapeConfiguration
         Time(retry, "MaxRetryAfter", path + ":Retry", problems, v => options.Retry.MaxRetryAfter = v);
         Time(retry, "AttemptTimeout", path + ":Retry", problems, v => options.Retry.AttemptTimeout = v);
 
-        var keys = new List<SessionKey>();
         foreach (var child in section.GetSection("SessionKeys").GetChildren())
         {
-            // Never echo the value: it is a secret.
-            if (SessionKey.TryParse(child.Value, out var key))
+            // Checked here to name the configuration path; never echo the value: it is a secret.
+            if (SessionKey.TryParse(child.Value, out _))
             {
-                keys.Add(key);
+                options.SessionKeyTexts.Add(child.Value!);
             }
             else
             {
                 problems.Add($"{child.Path} is not a session key ('<kid>:<base64url secret>' of 16, 24 or 32 bytes).");
-            }
-        }
-
-        if (keys.Count > 0)
-        {
-            try
-            {
-                options.SessionKeys = new SessionKeyRing(keys[0], [.. keys.Skip(1)]);
-            }
-            catch (ArgumentException ex)
-            {
-                problems.Add($"{path}:SessionKeys: {ex.Message}");
             }
         }
 

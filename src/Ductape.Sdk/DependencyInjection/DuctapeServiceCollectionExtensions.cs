@@ -36,7 +36,7 @@ public static class DuctapeServiceCollectionExtensions
     public static IHttpClientBuilder AddDuctape(this IServiceCollection services, Configuration.IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
-        return AddDuctape(services, Options.Options.DefaultName, options => DuctapeConfiguration.Apply(section, options));
+        return AddDuctape(services, Options.Options.DefaultName, section);
     }
 
     /// <summary>
@@ -50,6 +50,8 @@ public static class DuctapeServiceCollectionExtensions
     public static IHttpClientBuilder AddDuctape(this IServiceCollection services, string name, Configuration.IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
+        // A reload of the section (a rotated access key or session key) reaches IOptionsMonitor, which the client follows.
+        services.AddSingleton<IOptionsChangeTokenSource<DuctapeClientOptions>>(new SectionChangeTokenSource(name, section));
         return AddDuctape(services, name, options => DuctapeConfiguration.Apply(section, options));
     }
 
@@ -111,34 +113,26 @@ public static class DuctapeServiceCollectionExtensions
         Func<IServiceProvider, DuctapeClient> client = sp =>
         {
             var factory = sp.GetRequiredService<IHttpClientFactory>();
-            return new DuctapeClient(() => factory.CreateClient(httpClientName), Resolve(sp, name));
+            var monitor = sp.GetRequiredService<IOptionsMonitor<DuctapeClientOptions>>();
+            var created = new DuctapeClient(() => factory.CreateClient(httpClientName), monitor.Get(name));
+            created.FollowChanges(monitor, name);
+            return created;
         };
-        Func<IServiceProvider, SessionTokenValidator> validator = sp =>
-        {
-            var options = Resolve(sp, name);
-            return new SessionTokenValidator(new SessionTokenValidationOptions
-            {
-                Keys = options.SessionKeys ?? throw new InvalidOperationException(
-                    "SessionTokenValidator needs DuctapeClientOptions.SessionKeys: set them in AddDuctape(...)."),
-                // Tokens are accepted only for the client's own product and environment.
-                Product = !string.IsNullOrWhiteSpace(options.Product) ? options.Product : throw new InvalidOperationException(
-                    "SessionTokenValidator needs DuctapeClientOptions.Product and Env: tokens are accepted only for that product and environment."),
-                Env = !string.IsNullOrWhiteSpace(options.Env) ? options.Env : throw new InvalidOperationException(
-                    "SessionTokenValidator needs DuctapeClientOptions.Product and Env: tokens are accepted only for that product and environment."),
-                TimeProvider = options.TimeProvider,
-                RevocationStore = options.RevocationStore,
-            });
-        };
+        // Transient over a per-registration cache: the same validator until the options change (rotated session keys), then
+        // a new one, so the authentication handler, which resolves it per request, follows a reload.
+        var sourceKey = new ValidatorSourceKey(name);
+        services.TryAddKeyedSingleton(sourceKey, (sp, _) => new ValidatorSource(sp.GetRequiredService<IOptionsMonitor<DuctapeClientOptions>>(), name));
+        Func<IServiceProvider, SessionTokenValidator> validator = sp => sp.GetRequiredKeyedService<ValidatorSource>(sourceKey).Current;
 
         if (key is null)
         {
             services.TryAddSingleton(client);
-            services.TryAddSingleton(validator);
+            services.TryAddTransient(validator);
         }
         else
         {
             services.TryAddKeyedSingleton(key, (sp, _) => client(sp));
-            services.TryAddKeyedSingleton(key, (sp, _) => validator(sp));
+            services.TryAddKeyedTransient(key, (sp, _) => validator(sp));
         }
 
         return builder;
@@ -147,6 +141,52 @@ public static class DuctapeServiceCollectionExtensions
     private static DuctapeClientOptions Resolve(IServiceProvider services, string name)
     {
         return services.GetRequiredService<IOptionsMonitor<DuctapeClientOptions>>().Get(name);
+    }
+
+    private sealed class SectionChangeTokenSource(string name, Configuration.IConfiguration section) : IOptionsChangeTokenSource<DuctapeClientOptions>
+    {
+        public string Name => name;
+
+        public Primitives.IChangeToken GetChangeToken() => section.GetReloadToken();
+    }
+
+    private sealed record ValidatorSourceKey(string Name);
+
+    /// <summary>The validator for one registration's current options; rebuilt only when the monitor hands out new options.</summary>
+    private sealed class ValidatorSource(IOptionsMonitor<DuctapeClientOptions> monitor, string name)
+    {
+        private volatile Built? _built;
+
+        public SessionTokenValidator Current
+        {
+            get
+            {
+                var options = monitor.Get(name); // the same instance until the options change
+                if (_built is { } built && ReferenceEquals(built.Options, options))
+                {
+                    return built.Validator;
+                }
+
+                var validator = Create(options);
+                _built = new Built(options, validator);
+                return validator;
+            }
+        }
+
+        private static SessionTokenValidator Create(DuctapeClientOptions options) => new(new SessionTokenValidationOptions
+        {
+            Keys = options.ResolveSessionKeys() ?? throw new InvalidOperationException(
+                "SessionTokenValidator needs DuctapeClientOptions.SessionKeys: set them in AddDuctape(...) (configuration: Ductape:SessionKeys)."),
+            // Tokens are accepted only for the client's own product and environment.
+            Product = !string.IsNullOrWhiteSpace(options.Product) ? options.Product : throw new InvalidOperationException(
+                "SessionTokenValidator needs DuctapeClientOptions.Product and Env: tokens are accepted only for that product and environment."),
+            Env = !string.IsNullOrWhiteSpace(options.Env) ? options.Env : throw new InvalidOperationException(
+                "SessionTokenValidator needs DuctapeClientOptions.Product and Env: tokens are accepted only for that product and environment."),
+            TimeProvider = options.TimeProvider,
+            RevocationStore = options.RevocationStore,
+        });
+
+        private sealed record Built(DuctapeClientOptions Options, SessionTokenValidator Validator);
     }
 
     private sealed class DuctapeClientOptionsValidator : IValidateOptions<DuctapeClientOptions>

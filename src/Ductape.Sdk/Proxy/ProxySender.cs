@@ -17,7 +17,8 @@ internal sealed class ProxySender
 
     // A provider, not a client: under IHttpClientFactory each call takes a fresh HttpClient so pooled handlers can rotate.
     private readonly Func<HttpClient> _http;
-    private readonly string? _accessKey;
+    // Replaced when the host's options change (a rotated access key); read once per request.
+    private volatile string? _accessKey;
     private readonly Uri _endpoint;
     private readonly string _host;
     private readonly string? _product;
@@ -36,6 +37,10 @@ internal sealed class ProxySender
         _maxResponseBytes = options.MaxResponseBytes;
         _time = options.TimeProvider;
     }
+
+    /// <summary>Requests from now on carry this access key (the host's options changed; they were validated).</summary>
+    public void UseAccessKey(string? accessKey) =>
+        _accessKey = string.IsNullOrWhiteSpace(accessKey) ? null : accessKey;
 
     /// <summary>The product for a call: the call's own, else the client's; neither is a configuration error.</summary>
     public string ResolveProduct(DuctapeRequestOptions? options) =>

@@ -20,11 +20,21 @@ public class SessionsClient
     private readonly ProxySender? _transport;
     private const int MaxRecheckEntries = 100_000;
 
-    private readonly SessionTokenValidator? _validator;
+    // Replaced when the host's options change (rotated session keys); read once per verification.
+    private volatile SessionTokenValidator? _validator;
     private readonly ISessionRevocationStore? _revocations;
     private readonly TimeSpan? _recheckInterval;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _rechecked = new(StringComparer.Ordinal);
     private readonly bool _backendKey;
+
+    /// <summary>Offline verification uses these keys from now on (the host's options changed); ignored without keys at start.</summary>
+    internal void UseValidator(SessionTokenValidator validator)
+    {
+        if (_validator is not null)
+        {
+            _validator = validator;
+        }
+    }
 
     /// <summary>For mocking frameworks only: a client built this way has no transport.</summary>
     protected SessionsClient()
@@ -119,10 +129,11 @@ public class SessionsClient
 
         errors.ThrowIfAny();
         var (product, env) = ResolveLifecycle(options);
+        var validator = _validator;
         var path = mode switch
         {
-            SessionVerificationMode.Default => _validator is null ? SessionVerificationMode.Server : SessionVerificationMode.OfflineWithRevocations,
-            SessionVerificationMode.Offline or SessionVerificationMode.OfflineWithRevocations when _validator is null =>
+            SessionVerificationMode.Default => validator is null ? SessionVerificationMode.Server : SessionVerificationMode.OfflineWithRevocations,
+            SessionVerificationMode.Offline or SessionVerificationMode.OfflineWithRevocations when validator is null =>
                 throw new InvalidOperationException(
                     $"Verifying {mode} needs DuctapeClientOptions.SessionKeys; without them use SessionVerificationMode.Server."),
             _ => mode,
@@ -135,7 +146,7 @@ public class SessionsClient
 
         cancellationToken.ThrowIfCancellationRequested();
         // The audience (product and env of this call) is the validator's own check, as everywhere else.
-        var result = _validator!.ValidateFor(token, tag, product, env);
+        var result = validator!.ValidateFor(token, tag, product, env);
         if (result.Session is not { } session)
         {
             return Invalid(path, result.Failure);

@@ -35,7 +35,7 @@ public class AddDuctapeConfigurationTests
             Is.EqualTo(("ak_from_config", new Uri("http://localhost:4311/api"), "ws:product", "dev")));
         Assert.That((options.Timeout, options.Retry.MaxRetries, options.Retry.AttemptTimeout),
             Is.EqualTo((TimeSpan.FromSeconds(5), 1, TimeSpan.FromSeconds(2))));
-        Assert.That(options.SessionKeys!.Keys.Select(k => k.KeyId), Is.EqualTo(new[] { "2026-11", "2026-10" }));
+        Assert.That(options.SessionKeyTexts, Is.EqualTo(new[] { key.ExportText(), old.ExportText() }), "kept as text, the newest first");
         Assert.That(provider.GetRequiredService<DuctapeClient>(), Is.Not.Null);
         Assert.That(provider.GetRequiredService<SessionTokenValidator>(), Is.Not.Null);
     }

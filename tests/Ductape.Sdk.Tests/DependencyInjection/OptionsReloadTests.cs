@@ -1,0 +1,127 @@
+using Ductape.Sdk.Tests.Tokens;
+using Ductape.Sdk.Sessions;
+using Ductape.Sdk.Tokens;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Ductape.Sdk.Tests.DependencyInjection;
+
+/// <summary>Options from the standard binder, and options that change while the host runs.</summary>
+public class OptionsReloadTests
+{
+    private ProxyMock _mock = null!;
+
+    [SetUp]
+    public void SetUp() => _mock = new ProxyMock();
+
+    [TearDown]
+    public void TearDown() => _mock.Dispose();
+
+    private static IConfigurationRoot Configuration(Dictionary<string, string?> values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+
+    [Test]
+    public void The_standard_binder_reads_session_keys_as_strings_for_a_named_client()
+    {
+        var kit = new TokenTestKit();
+        var older = SessionKey.Generate("k0");
+        var configuration = Configuration(new()
+        {
+            ["Ductape:Shop:AccessKey"] = "ak_shop",
+            ["Ductape:Shop:Product"] = "acme:shop",
+            ["Ductape:Shop:Env"] = "prd",
+            ["Ductape:Shop:SessionKeys:0"] = kit.Key.ExportText(),
+            ["Ductape:Shop:SessionKeys:1"] = older.ExportText(),
+        });
+        var services = new ServiceCollection();
+        services.Configure<DuctapeClientOptions>("shop", configuration.GetSection("Ductape:Shop"));
+        services.AddDuctape("shop", o => o.TimeProvider = kit.Time);
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        var options = provider.GetRequiredService<IOptionsMonitor<DuctapeClientOptions>>().Get("shop");
+        Assert.That((options.AccessKey, options.SessionKeys, options.SessionKeyTexts.Count), Is.EqualTo(("ak_shop", (SessionKeyRing?)null, 2)));
+        Assert.That(provider.GetRequiredKeyedService<SessionTokenValidator>("shop").Validate(kit.Make()).IsValid, Is.True);
+        Assert.That(provider.GetRequiredKeyedService<DuctapeClient>("shop"), Is.Not.Null);
+    }
+
+    [Test]
+    public void A_bad_session_key_string_from_the_standard_binder_fails_start_up_naming_its_index_not_its_value()
+    {
+        var configuration = Configuration(new()
+        {
+            ["Ductape:AccessKey"] = "ak",
+            ["Ductape:SessionKeys:0"] = SessionKey.Generate("k1").ExportText(),
+            ["Ductape:SessionKeys:1"] = "k2:not-a-secret-at-all",
+        });
+        var services = new ServiceCollection();
+        services.Configure<DuctapeClientOptions>(configuration.GetSection("Ductape"));
+        services.AddDuctape(_ => { });
+        using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.That(ex!.Message, Does.Contain("DuctapeClientOptions.SessionKeys:1 is not a session key"));
+        Assert.That(ex.Message, Does.Not.Contain("not-a-secret-at-all"));
+    }
+
+    [Test]
+    public async Task A_rotated_access_key_and_session_key_take_effect_without_a_restart()
+    {
+        var kit = new TokenTestKit();
+        var next = new SessionKey("k2", Enumerable.Range(100, 32).Select(i => (byte)i).ToArray());
+        var configuration = Configuration(new()
+        {
+            ["Ductape:AccessKey"] = "ak_before",
+            ["Ductape:BaseUrl"] = ProxyMock.BaseUrl,
+            ["Ductape:Product"] = "acme:shop",
+            ["Ductape:Env"] = "prd",
+            ["Ductape:SessionKeys:0"] = kit.Key.ExportText(),
+        });
+        var services = new ServiceCollection();
+        services.AddDuctape(configuration.GetSection("Ductape")).ConfigurePrimaryHttpMessageHandler(() => _mock.Network);
+        services.AddSingleton<TimeProvider>(kit.Time);
+        await using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<DuctapeClient>();
+        _mock.ThenData("[]").ThenData("[]");
+        var token = kit.Make();
+
+        await client.Products.Sessions.FetchAllAsync();
+        Assert.That(provider.GetRequiredService<SessionTokenValidator>().Validate(token).IsValid, Is.True);
+        Assert.That((await client.Sessions.VerifyAsync("session_name", token, SessionVerificationMode.Offline)).IsValid, Is.True);
+
+        configuration["Ductape:AccessKey"] = "ak_after";
+        configuration["Ductape:SessionKeys:0"] = next.ExportText();
+        configuration.Reload();
+
+        await client.Products.Sessions.FetchAllAsync();
+        Assert.That(_mock.Requests.Select(r => r.Header("x-access-key")), Is.EqualTo(new[] { "ak_before", "ak_after" }));
+        Assert.That(provider.GetRequiredService<SessionTokenValidator>().Validate(token).Failure, Is.EqualTo(SessionTokenFailure.UnknownKey),
+            "the old key was rotated out");
+        Assert.That((await client.Sessions.VerifyAsync("session_name", token, SessionVerificationMode.Offline)).Failure,
+            Is.EqualTo(SessionTokenFailure.UnknownKey));
+        Assert.That(_mock.Requests, Has.Count.EqualTo(2), "offline verification sent nothing");
+    }
+
+    [Test]
+    public void The_validator_is_the_same_instance_until_the_options_change()
+    {
+        var kit = new TokenTestKit();
+        var configuration = Configuration(new()
+        {
+            ["Ductape:AccessKey"] = "ak",
+            ["Ductape:Product"] = "acme:shop",
+            ["Ductape:Env"] = "prd",
+            ["Ductape:SessionKeys:0"] = kit.Key.ExportText(),
+        });
+        var services = new ServiceCollection();
+        services.AddDuctape(configuration.GetSection("Ductape"));
+        using var provider = services.BuildServiceProvider();
+
+        var first = provider.GetRequiredService<SessionTokenValidator>();
+        Assert.That(provider.GetRequiredService<SessionTokenValidator>(), Is.SameAs(first));
+        configuration.Reload();
+        Assert.That(provider.GetRequiredService<SessionTokenValidator>(), Is.Not.SameAs(first));
+    }
+}
