@@ -62,7 +62,7 @@ public class DuctapeClient : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.ThrowIfInvalid();
         var transport = new ProxySender(httpClients, options);
-        var validator = options.ResolveSessionKeys() is { } keys ? CreateValidator(keys, options.TimeProvider) : null;
+        var validator = options.ResolveSessionKeys() is { } keys ? CreateValidator(keys, options) : null;
         var revocations = options.RevocationStore ?? (validator is null ? null
             : new InMemorySessionRevocationStore(new SessionRevocationStoreOptions { TimeProvider = options.TimeProvider }));
         _transport = transport;
@@ -85,13 +85,16 @@ public class DuctapeClient : IDisposable
             _transport?.UseAccessKey(options.AccessKey);
             if (options.ResolveSessionKeys() is { } keys)
             {
-                _sessions?.UseValidator(CreateValidator(keys, options.TimeProvider));
+                _sessions?.UseValidator(CreateValidator(keys, options));
             }
         });
 
     // Calls may override product and env, so VerifyAsync names the audience per call (ValidateFor).
-    private static SessionTokenValidator CreateValidator(SessionKeyRing keys, TimeProvider time) =>
-        new(new SessionTokenValidationOptions { Keys = keys, TimeProvider = time, ValidateAudience = false });
+    private static SessionTokenValidator CreateValidator(SessionKeyRing keys, DuctapeClientOptions options) =>
+        new(new SessionTokenValidationOptions
+        {
+            Keys = keys, TimeProvider = options.TimeProvider, ValidateAudience = false, Metrics = options.ResolveMetrics(),
+        });
 
     /// <summary>Product configuration: session types.</summary>
     public virtual ProductsClient Products { get; }

@@ -98,6 +98,18 @@ public sealed class DuctapeClientOptions
     /// <summary>The longest finite timeout a setting accepts (what a timer can hold: about 24.8 days).</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(int.MaxValue);
 
+    /// <summary>
+    /// Where the SDK's metrics are created (meter <see cref="DuctapeDiagnostics.MeterName"/>). Null (default): one process-wide
+    /// meter; under <c>AddDuctape</c>, the host's <see cref="System.Diagnostics.Metrics.IMeterFactory"/> when registered.
+    /// </summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; set; }
+
+    /// <summary>The instruments to record on; set by <c>AddDuctape</c> so one set serves every client of a host.</summary>
+    internal DuctapeMetrics? Metrics { get; set; }
+
+    /// <summary>The instruments: those <c>AddDuctape</c> set, else on <see cref="MeterFactory"/>, else the shared ones.</summary>
+    internal DuctapeMetrics ResolveMetrics() => Metrics ??= DuctapeMetrics.For(MeterFactory);
+
     /// <summary>Values a configuration section held that could not be read (set by <c>AddDuctape(IConfiguration)</c>).</summary>
     internal IReadOnlyList<string>? ConfigurationProblems { get; set; }
 

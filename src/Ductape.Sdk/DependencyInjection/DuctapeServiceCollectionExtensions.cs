@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Ductape.Sdk;
 using Ductape.Sdk.Tokens;
 using Ductape.Sdk.Proxy;
@@ -80,6 +81,13 @@ public static class DuctapeServiceCollectionExtensions
                 }
 
                 options.LoggerFactory ??= sp.GetService<ILoggerFactory>();
+                if (options.MeterFactory is null && sp.GetService<IMeterFactory>() is { } meters)
+                {
+                    // One set of instruments on the host's meter factory for every client and validator of this host.
+                    options.MeterFactory = meters;
+                    options.Metrics = sp.GetRequiredService<DuctapeMetrics>();
+                }
+
                 options.RevocationStore ??= sp.GetService<ISessionRevocationStore>();
             })
             .ValidateOnStart();
@@ -88,6 +96,7 @@ public static class DuctapeServiceCollectionExtensions
         services.TryAddSingleton<ISessionRevocationStore>(sp => new InMemorySessionRevocationStore(
             new SessionRevocationStoreOptions { TimeProvider = sp.GetService<TimeProvider>() ?? TimeProvider.System }));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DuctapeClientOptions>, DuctapeClientOptionsValidator>());
+        services.TryAddSingleton(sp => DuctapeMetrics.For(sp.GetService<IMeterFactory>()));
 
         var httpClientName = name.Length == 0 ? HttpClientPrefix : $"{HttpClientPrefix}:{name}";
         var builder = services.AddHttpClient(httpClientName)
@@ -184,6 +193,7 @@ public static class DuctapeServiceCollectionExtensions
                 "SessionTokenValidator needs DuctapeClientOptions.Product and Env: tokens are accepted only for that product and environment."),
             TimeProvider = options.TimeProvider,
             RevocationStore = options.RevocationStore,
+            Metrics = options.ResolveMetrics(),
         });
 
         private sealed record Built(DuctapeClientOptions Options, SessionTokenValidator Validator);

@@ -24,6 +24,7 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
     private readonly int _maxResponseBytes;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly System.Diagnostics.Metrics.Counter<long> _retries;
 
     public DuctapeResilienceHandler(DuctapeClientOptions options)
     {
@@ -40,6 +41,7 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
         _maxResponseBytes = options.MaxResponseBytes;
         _time = options.TimeProvider;
         _logger = options.LoggerFactory?.CreateLogger("Ductape.Sdk") ?? NullLogger.Instance;
+        _retries = options.ResolveMetrics().Retries;
         _pipeline = BuildPipeline();
     }
 
@@ -154,7 +156,7 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
                 OnRetry = args =>
                 {
                     var request = State(args.Context).Request;
-                    DuctapeTelemetry.Retries.Add(1, new KeyValuePair<string, object?>("ductape.method", MethodOf(request)));
+                    _retries.Add(1, new KeyValuePair<string, object?>("ductape.method", MethodOf(request)));
                     LogRetry(
                         request,
                         args.AttemptNumber + 1,

@@ -25,6 +25,7 @@ internal sealed class ProxySender
     private readonly string? _env;
     private readonly int _maxResponseBytes;
     private readonly TimeProvider _time;
+    private readonly System.Diagnostics.Metrics.Histogram<double> _requestDuration;
 
     public ProxySender(Func<HttpClient> http, DuctapeClientOptions options)
     {
@@ -36,6 +37,7 @@ internal sealed class ProxySender
         _env = options.Env;
         _maxResponseBytes = options.MaxResponseBytes;
         _time = options.TimeProvider;
+        _requestDuration = options.ResolveMetrics().RequestDuration;
     }
 
     /// <summary>Requests from now on carry this access key (the host's options changed; they were validated).</summary>
@@ -163,7 +165,7 @@ internal sealed class ProxySender
                 activity?.SetTag("ductape.retries", request.Attempts - 1);
             }
 
-            if (DuctapeTelemetry.RequestDuration.Enabled)
+            if (_requestDuration.Enabled)
             {
                 var tags = new TagList
                 {
@@ -182,7 +184,7 @@ internal sealed class ProxySender
                     tags.Add("error.type", errorType);
                 }
 
-                DuctapeTelemetry.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+                _requestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
             }
         }
     }

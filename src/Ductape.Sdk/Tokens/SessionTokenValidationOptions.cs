@@ -39,6 +39,15 @@ public sealed class SessionTokenValidationOptions
     /// <summary>How far the clocks of issuer and validator may disagree when checking <c>exp</c> and <c>nbf</c>. Default 30 s.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Where the validation counter is created (meter <see cref="DuctapeDiagnostics.MeterName"/>). Null (default): one
+    /// process-wide meter; under <c>AddDuctape</c>, the host's <see cref="System.Diagnostics.Metrics.IMeterFactory"/>.
+    /// </summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; set; }
+
+    /// <summary>Instruments shared with the client (set by <c>AddDuctape</c>); wins over <see cref="MeterFactory"/>.</summary>
+    internal DuctapeMetrics? Metrics { get; set; }
+
     /// <summary>The clock. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

@@ -32,6 +32,7 @@ public sealed partial class SessionTokenValidator
     private readonly string? _product; // null: audience not checked (opted out)
     private readonly string? _env;
     private readonly ISessionRevocationStore? _revocations;
+    private readonly System.Diagnostics.Metrics.Counter<long> _validations;
 
     // Per key, the last encoded header that passed every header check with it. Tokens of one key share one header, so
     // most validations skip decoding and parsing it; a slot is replaced whole, so readers never see half an update.
@@ -80,6 +81,7 @@ public sealed partial class SessionTokenValidator
         }
 
         _revocations = options.RevocationStore;
+        _validations = (options.Metrics ?? DuctapeMetrics.For(options.MeterFactory)).TokenValidations;
         _pools = [.. _keys.Keys.Select(k => new AesGcmPool(k))];
         _acceptedHeaders = new string?[_pools.Length];
         _issuer = Encoding.UTF8.GetBytes(options.Issuer);
@@ -119,11 +121,11 @@ public sealed partial class SessionTokenValidator
         return Record(ValidateCore(token.AsSpan(), expectedTag, product, env));
     }
 
-    private static SessionTokenValidationResult Record(SessionTokenValidationResult result)
+    private SessionTokenValidationResult Record(SessionTokenValidationResult result)
     {
-        if (DuctapeTelemetry.TokenValidations.Enabled)
+        if (_validations.Enabled)
         {
-            DuctapeTelemetry.TokenValidations.Add(1, new KeyValuePair<string, object?>("ductape.token.outcome", DuctapeTelemetry.Outcome(result.Failure)));
+            _validations.Add(1, new KeyValuePair<string, object?>("ductape.token.outcome", DuctapeTelemetry.Outcome(result.Failure)));
         }
 
         return result;
