@@ -172,11 +172,15 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
     public void SeedSessionType(ProductSession type, string product = "local:demo")
     {
         ArgumentNullException.ThrowIfNull(type);
-        ProductSessionRules.ValidateCreate(type, _time.GetUtcNow());
+        if (LocalSessionTypes.Problems(type, _time.GetUtcNow()) is { Count: > 0 } problems)
+        {
+            throw new DuctapeValidationException(problems);
+        }
+
         Seed("create", w =>
         {
             w.WriteStringValue(product);
-            System.Text.Json.JsonSerializer.Serialize(w, type, Ductape.Sdk.DuctapeJsonContext.Default.ProductSession);
+            LocalSessionTypes.Write(w, type);
         });
     }
 
@@ -199,7 +203,15 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
             data.WriteTo(w);
             w.WriteEndObject();
         });
-        return System.Text.Json.JsonSerializer.Deserialize(json, Ductape.Sdk.DuctapeJsonContext.Default.SessionTokens)!;
+        using var document = JsonDocument.Parse(json);
+        var tokens = document.RootElement;
+        return new Sessions.SessionTokens
+        {
+            Token = tokens.GetProperty("token").GetString()!,
+            RefreshToken = tokens.GetProperty("refreshToken").GetString()!,
+            SessionId = tokens.GetProperty("sessionId").GetString()!,
+            ExpiresAt = tokens.GetProperty("expiresAt").GetDateTimeOffset(),
+        };
     }
 
     private byte[] Seed(string method, Action<Utf8JsonWriter> writeParams)

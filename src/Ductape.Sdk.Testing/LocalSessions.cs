@@ -80,8 +80,8 @@ internal sealed class LocalSessions(
 
     private Action<Utf8JsonWriter> Create(string product, JsonElement body)
     {
-        var session = Read(body);
-        Validate(() => ProductSessionRules.ValidateCreate(session, time.GetUtcNow()));
+        var session = LocalSessionTypes.Read(body);
+        LocalSessionTypes.ThrowIfInvalid(session, time.GetUtcNow());
         lock (_gate)
         {
             if (!_types.TryAdd((product, session.Tag), session))
@@ -108,11 +108,11 @@ internal sealed class LocalSessions(
                     { ValueKind: JsonValueKind.Number } e when e.TryGetInt32(out var expiry) => expiry,
                     _ => throw LocalApiError.Invalid("expiry must be a whole number."),
                 },
-                Period = OptionalText(changes, "period") is { } pe ? (TokenPeriods.TryParse(pe, out var period) ? period : 0) : current.Period,
+                Period = Optional(changes, "period") is { } period ? LocalSessionTypes.ReadPeriod(period) : current.Period,
                 Selector = OptionalText(changes, "selector") ?? current.Selector,
                 Schema = Optional(changes, "schema")?.Clone() ?? current.Schema,
             };
-            Validate(() => ProductSessionRules.ValidateCreate(merged, time.GetUtcNow()));
+            LocalSessionTypes.ThrowIfInvalid(merged, time.GetUtcNow());
             _types[(product, tag)] = merged;
             return Write(merged);
         }
@@ -134,7 +134,16 @@ internal sealed class LocalSessions(
             all = [.. _types.Where(t => t.Key.Product == product).Select(t => t.Value).OrderBy(t => t.Tag, StringComparer.Ordinal)];
         }
 
-        return w => JsonSerializer.Serialize(w, all, DuctapeJsonContext.Default.ListProductSession);
+        return w =>
+        {
+            w.WriteStartArray();
+            foreach (var type in all)
+            {
+                LocalSessionTypes.Write(w, type);
+            }
+
+            w.WriteEndArray();
+        };
     }
 
     private Action<Utf8JsonWriter> Delete(string product, string tag)
@@ -466,7 +475,7 @@ internal sealed class LocalSessions(
 
     private static string NewRefreshToken(out byte[] hash)
     {
-        var token = "rt_" + Base64Url.Encode(RandomNumberGenerator.GetBytes(32));
+        var token = "rt_" + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         hash = Hash(token);
         return token;
     }
@@ -476,33 +485,7 @@ internal sealed class LocalSessions(
     private ProductSession Type(string product, string tag) =>
         _types.TryGetValue((product, tag), out var type) ? type : throw LocalApiError.NotFound($"Session '{tag}' was not found.");
 
-    private static ProductSession Read(JsonElement body)
-    {
-        try
-        {
-            return body.Deserialize(DuctapeJsonContext.Default.ProductSession)
-                ?? throw LocalApiError.Invalid("The session configuration is missing.");
-        }
-        catch (JsonException ex)
-        {
-            throw LocalApiError.Invalid($"The session configuration is not valid: {ex.Message}");
-        }
-    }
-
-    private static void Validate(Action check)
-    {
-        try
-        {
-            check();
-        }
-        catch (DuctapeValidationException ex)
-        {
-            throw LocalApiError.Invalid(ex.Message);
-        }
-    }
-
-    private static Action<Utf8JsonWriter> Write(ProductSession session) =>
-        w => JsonSerializer.Serialize(w, session, DuctapeJsonContext.Default.ProductSession);
+    private static Action<Utf8JsonWriter> Write(ProductSession session) => w => LocalSessionTypes.Write(w, session);
 
     private static (string Product, string Env, string Tag) Scope(JsonElement a) =>
         (Required(a, "product"), Required(a, "env"), Required(a, "tag"));

@@ -248,6 +248,31 @@ public class LocalServerRobustnessTests
             Is.EqualTo(HttpStatusCode.Unauthorized), "the session is gone");
     }
 
+    [TestCase("\"tag\":\"bad tag\"", "tag must be 1-128 characters")]
+    [TestCase("\"tag\":\"trailing\\n\"", "tag must be 1-128 characters")]
+    [TestCase("\"period\":\"fortnights\"", "period must be one of")]
+    [TestCase("\"expiry\":0", "expiry must be at least 1")]
+    [TestCase("\"expiry\":101,\"period\":\"years\"", "expiry x period must be at most 100 years")]
+    [TestCase("\"selector\":\"$Session{details}\"", "selector")]
+    [TestCase("\"schema\":[1]", "schema must be a JSON object")]
+    [TestCase("\"name\":\" \"", "name is required")]
+    public async Task The_server_checks_session_types_with_its_own_rules_whatever_a_client_sends(string change, string problem)
+    {
+        // Raw HTTP: the client's checks are not in the way, so these are the server's rules (written apart from the client's).
+        var type = System.Text.Json.Nodes.JsonNode.Parse(
+            """{"name":"n","tag":"t1","description":"d","schema":{"userId":"u","details":{"a":"b"}},"selector":"$Session{userId}","expiry":1,"period":"hours"}""")!.AsObject();
+        foreach (var (key, value) in System.Text.Json.Nodes.JsonNode.Parse("{" + change + "}")!.AsObject().ToList())
+        {
+            type[key] = value?.DeepClone();
+        }
+
+        using var response = await _http.SendAsync(Call($$"""{"module":"sessions","method":"create","params":["rules:app",{{type.ToJsonString()}}]}"""));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), body);
+        Assert.That(body, Does.Contain("VALIDATION_FAILED").And.Contain(problem));
+    }
+
     [Test]
     public async Task Seeding_arranges_types_and_sessions_without_requests_and_hosts_are_configured_in_one_call()
     {
