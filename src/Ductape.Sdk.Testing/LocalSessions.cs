@@ -384,22 +384,31 @@ internal sealed class LocalSessions(
     private Action<Utf8JsonWriter> FetchDashboard(JsonElement a)
     {
         var (product, session, env) = AnalyticsScope(a);
-        int totalUsers, activeUsers, expiredUsers, newToday, newWeek, totalSessions, activeSessions;
+        // Under the lock only a copy of the few fields the metrics need; grouping and counting run outside it, so other calls
+        // wait for one cheap pass, not for the whole computation.
+        DateTimeOffset now;
+        (string Identifier, DateTimeOffset FirstSeen)[] users;
+        (string Identifier, bool Revoked, DateTimeOffset EndAt)[] sessions;
         lock (_gate)
         {
-            var now = time.GetUtcNow();
-            var users = Users(product, session, env).ToList();
-            var sessions = _sessions.Values.Where(s => s.Product == product && s.Tag == session && (env is null || s.Env == env)).ToList();
-            // One pass over the sessions, then one look-up per user: users + sessions, not users × sessions.
-            var byIdentifier = sessions.GroupBy(s => s.Identifier, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-            totalUsers = users.Count;
-            activeUsers = users.Count(u => byIdentifier.TryGetValue(u.Key.Identifier, out var own) && own.Any(s => s.IsActive(now)));
-            expiredUsers = users.Count(u => !byIdentifier.TryGetValue(u.Key.Identifier, out var own) || own.All(s => !s.Revoked && s.EndAt <= now));
-            newToday = users.Count(u => u.Value.FirstSeen.UtcDateTime.Date == now.UtcDateTime.Date);
-            newWeek = users.Count(u => u.Value.FirstSeen > now.AddDays(-7));
-            totalSessions = sessions.Count;
-            activeSessions = sessions.Count(s => s.IsActive(now));
+            now = time.GetUtcNow();
+            users = [.. Users(product, session, env).Select(u => (u.Key.Identifier, u.Value.FirstSeen))];
+            sessions = [.. _sessions.Values
+                .Where(s => s.Product == product && s.Tag == session && (env is null || s.Env == env))
+                .Select(s => (s.Identifier, s.Revoked, s.EndAt))];
         }
+
+        static bool Active((string Identifier, bool Revoked, DateTimeOffset EndAt) s, DateTimeOffset now) => !s.Revoked && s.EndAt > now;
+
+        // One pass over the sessions, then one look-up per user: users + sessions, not users × sessions.
+        var byIdentifier = sessions.GroupBy(s => s.Identifier, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var totalUsers = users.Length;
+        var activeUsers = users.Count(u => byIdentifier.TryGetValue(u.Identifier, out var own) && own.Any(s => Active(s, now)));
+        var expiredUsers = users.Count(u => !byIdentifier.TryGetValue(u.Identifier, out var own) || own.All(s => !s.Revoked && s.EndAt <= now));
+        var newToday = users.Count(u => u.FirstSeen.UtcDateTime.Date == now.UtcDateTime.Date);
+        var newWeek = users.Count(u => u.FirstSeen > now.AddDays(-7));
+        var totalSessions = sessions.Length;
+        var activeSessions = sessions.Count(s => Active(s, now));
 
         return w =>
         {
