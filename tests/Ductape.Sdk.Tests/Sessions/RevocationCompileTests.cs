@@ -1,5 +1,4 @@
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace Ductape.Sdk.Tests.Sessions;
 
@@ -45,20 +44,7 @@ public class RevocationCompileTests
                 }
             }
             """;
-        var compilation = CSharpCompilation.Create(
-            "Probe",
-            [CSharpSyntaxTree.ParseText(source)],
-            References(),
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var compilation = Roslyn.Compilation(source);
         return compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-    }
-
-    private static IEnumerable<MetadataReference> References()
-    {
-        var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
-        return platform.Append(typeof(DuctapeClient).Assembly.Location)
-            .Where(path => path.EndsWith(".dll", StringComparison.Ordinal))
-            .DistinctBy(Path.GetFileName)
-            .Select(path => MetadataReference.CreateFromFile(path));
     }
 }

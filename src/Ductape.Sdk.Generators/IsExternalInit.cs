@@ -1,0 +1,4 @@
+namespace System.Runtime.CompilerServices;
+
+/// <summary>Lets records compile on netstandard2.0, as compilers load analyzers.</summary>
+internal static class IsExternalInit;
