@@ -3,6 +3,7 @@
 using Ductape.Sdk;
 using Ductape.Sdk.Products;
 using Ductape.Sdk.Testing;
+using System.Text.Json.Serialization;
 using Ductape.Sdk.Tokens;
 
 await using var server = await DuctapeLocalServer.StartAsync();
@@ -25,5 +26,25 @@ if (!result.IsValid || result.Session!.Identifier != "191010192-19198829819")
     return 1;
 }
 
-Console.WriteLine($"Smoke OK: created '{created.Tag}', token valid for {result.Session.Identifier}.");
+// The typed form: the generator defines the session type from the record and the app's JSON context.
+var typedType = await client.Products.Sessions.CreateAsync<TypedSession>();
+var typedTokens = await client.Sessions.StartAsync(new TypedSession("u-7", new TypedDetails("ductape-user")));
+var typedValidator = new SessionTokenValidator(new SessionTokenValidationOptions { Keys = server.SessionKeys, Product = "consumer:test", Env = "dev" });
+if (!typedValidator.Validate<TypedSession>(typedTokens.Token, out var typed).IsValid || typed!.Data.Details.Username != "ductape-user" ||
+    typedType.Selector != "$Session{userId}")
+{
+    Console.Error.WriteLine("Typed smoke check failed.");
+    return 1;
+}
+
+Console.WriteLine($"Smoke OK: created '{created.Tag}' and '{typedType.Tag}', tokens valid for {result.Session.Identifier} and {typed.Identifier}.");
 return 0;
+
+[DuctapeSession("typed_session", Name = "Typed session", Description = "The smoke test's typed session", Expiry = 1, Period = TokenPeriod.Hours)]
+internal sealed partial record TypedSession([property: SessionIdentifier] string UserId, TypedDetails Details);
+
+internal sealed record TypedDetails(string Username);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(TypedSession))]
+internal sealed partial class SmokeJson : JsonSerializerContext;
