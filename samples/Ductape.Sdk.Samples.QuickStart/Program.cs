@@ -1,6 +1,7 @@
 // The quick start: the product owner's seed example, end to end.
 // With DUCTAPE_ACCESS_KEY set it talks to Ductape (DUCTAPE_BASE_URL, DUCTAPE_PRODUCT, DUCTAPE_ENV optional); otherwise it
 // starts the embedded local Ductape server on 127.0.0.1 and runs against that.
+using System.Text.Json.Serialization;
 using Ductape.Sdk;
 using Ductape.Sdk.Products;
 using Ductape.Sdk.Testing;
@@ -24,19 +25,9 @@ var options = new DuctapeClientOptions
 using var ductape = new DuctapeClient(options);
 var sessions = ductape.Products.Sessions;
 
-// 1. Create the seed's session type.
-var created = await sessions.CreateAsync(new ProductSession
-{
-    Name = "Session Name",
-    Tag = "session_name",
-    Description = "Session Description Here",
-    Schema = SessionJson.Parse("""
-        {"userId":"191010192-19198829819","details":{"username":"ductape-user","email":"santos@ductape.app"}}
-        """),
-    Selector = "$Session{userId}",
-    Expiry = 7,
-    Period = TokenPeriod.Hours,
-});
+// 1. Create the seed's session type, as the typed UserSession (below) declares it: the source generator builds the schema
+//    sample and the selector from the record, and the compiler checks them.
+var created = await sessions.CreateAsync<UserSession>();
 Console.WriteLine($"1. Created session type '{created.Tag}': {created.Expiry} {created.Period.ToWireValue()}, selector {created.Selector}");
 
 // 2. Update its expiry to 14 days: only these two fields are sent.
@@ -48,10 +39,9 @@ var all = await sessions.FetchAllAsync();
 var one = await sessions.FetchAsync("session_name");
 Console.WriteLine($"3. The product has {all.Count} session type(s): {string.Join(", ", all.Select(s => s.Tag))}; fetched '{one.Tag}' ({one.Name})");
 
-// 4. Start a session for the seed's user.
-var tokens = await ductape.Sessions.StartAsync("session_name", SessionJson.Parse("""
-    {"userId":"191010192-19198829819","details":{"username":"ductape-user","email":"santos@ductape.app"}}
-    """));
+// 4. Start a session for the seed's user, with typed data.
+var tokens = await ductape.Sessions.StartAsync(
+    new UserSession("191010192-19198829819", new UserDetails("ductape-user", "santos@ductape.app")));
 Console.WriteLine($"4. Started session {tokens.SessionId}, token expires {tokens.ExpiresAt:u}");
 
 // 5. Validate the token offline (no request), as an API would.
@@ -63,9 +53,9 @@ if (localServer is not null)
         Product = options.Product,   // a token of another product or environment is refused (AudienceMismatch)
         Env = options.Env,
     });
-    var result = validator.Validate(tokens.Token, "session_name");
+    var result = validator.Validate<UserSession>(tokens.Token, out var session);
     Console.WriteLine(result.IsValid
-        ? $"5. Offline validation: valid; identifier {result.Session!.Identifier}, expires {result.Session.ExpiresAt:u}"
+        ? $"5. Offline validation: valid; identifier {session!.Identifier} ({session.Data.Details.Username}), expires {session.Session.ExpiresAt:u}"
         : $"5. Offline validation failed: {result.Failure}");
 }
 else
@@ -88,3 +78,17 @@ Console.WriteLine($"10. Dashboard: {dashboard.TotalUsers} user(s), {dashboard.To
 
 Console.WriteLine("Done.");
 return 0;
+
+/// <summary>The seed's session data, typed: tag, lifetime and identifier declared once, checked at compile time.</summary>
+[DuctapeSession("session_name", Name = "Session Name", Description = "Session Description Here", Expiry = 7, Period = TokenPeriod.Hours)]
+internal sealed partial record UserSession(
+    [property: SessionIdentifier, SessionSample("191010192-19198829819")] string UserId,
+    UserDetails Details);
+
+internal sealed record UserDetails(
+    [property: SessionSample("ductape-user")] string Username,
+    [property: SessionSample("santos@ductape.app")] string Email);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(UserSession))]
+internal sealed partial class QuickStartJson : JsonSerializerContext;

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json.Serialization;
 using Ductape.Sdk.AspNetCore;
-using Ductape.Sdk.Products;
 using Ductape.Sdk.Sessions;
 using Ductape.Sdk.Testing;
 
@@ -14,7 +13,7 @@ namespace Ductape.Sdk.Samples.WebApi;
 /// </summary>
 public static class WebApiApp
 {
-    public const string SessionTag = "session_name";
+    public const string SessionTag = "session_name"; // declared once, on SessionData's [DuctapeSession]
 
     public static async Task<(WebApplication App, DuctapeLocalServer? Server)> BuildAsync(string[] args, string? urls = null)
     {
@@ -45,20 +44,19 @@ public static class WebApiApp
 
         app.MapPost("/login", async (LoginRequest login, DuctapeClient ductape, CancellationToken ct) =>
         {
-            var data = SessionJson.From(new SessionData(login.UserId, login.Username), WebApiJson.Default.SessionData);
-            return await ductape.Sessions.StartAsync(SessionTag, data, cancellationToken: ct);
+            return await ductape.Sessions.StartAsync(new SessionData(login.UserId, login.Username), cancellationToken: ct);
         });
         app.MapGet("/me", (HttpContext context) =>
         {
             var session = context.GetDuctapeSession()!;
             return new MeResponse(context.User.FindFirstValue(ClaimTypes.NameIdentifier)!, session.Id,
-                session.GetData(WebApiJson.Default.SessionData)!);
+                session.GetData(SessionData.JsonTypeInfo)!);
         }).RequireAuthorization();
         app.MapPost("/refresh", async (RefreshRequest refresh, DuctapeClient ductape, CancellationToken ct) =>
         {
             try
             {
-                return Results.Ok(await ductape.Sessions.RefreshAsync(SessionTag, refresh.RefreshToken, cancellationToken: ct));
+                return Results.Ok(await ductape.Sessions.RefreshAsync<SessionData>(refresh.RefreshToken, cancellationToken: ct));
             }
             catch (DuctapeApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Unauthorized)
             {
@@ -76,16 +74,7 @@ public static class WebApiApp
         var client = app.Services.GetRequiredService<DuctapeClient>();
         try
         {
-            await client.Products.Sessions.CreateAsync(new ProductSession
-            {
-                Name = "Web API session",
-                Tag = SessionTag,
-                Description = "Sessions of the Web API sample",
-                Schema = SessionJson.Parse("""{"userId":"42","username":"ductape-user"}"""),
-                Selector = "$Session{userId}",
-                Expiry = 1,
-                Period = TokenPeriod.Hours,
-            });
+            await client.Products.Sessions.CreateAsync<SessionData>(); // the typed definition: schema and selector from SessionData
         }
         catch (DuctapeApiException ex) when (ex.Code == "SESSION_EXISTS")
         {
@@ -99,7 +88,11 @@ public sealed record LoginRequest([property: JsonPropertyName("userId")] string 
 
 public sealed record RefreshRequest([property: JsonPropertyName("refreshToken")] string RefreshToken);
 
-public sealed record SessionData([property: JsonPropertyName("userId")] string UserId, [property: JsonPropertyName("username")] string Username);
+/// <summary>The session's data, typed: the generator defines the session type from it, and the compiler checks the selector.</summary>
+[DuctapeSession(WebApiApp.SessionTag, Name = "Web API session", Description = "Sessions of the Web API sample", Expiry = 1, Period = TokenPeriod.Hours)]
+public sealed partial record SessionData(
+    [property: JsonPropertyName("userId"), SessionIdentifier, SessionSample("42")] string UserId,
+    [property: JsonPropertyName("username"), SessionSample("ductape-user")] string Username);
 
 public sealed record MeResponse(
     [property: JsonPropertyName("identifier")] string Identifier,

@@ -1,0 +1,115 @@
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Ductape.Sdk.Products;
+using Ductape.Sdk.Sessions;
+using Ductape.Sdk.Tests.Tokens;
+using Ductape.Sdk.Tokens;
+
+namespace Ductape.Sdk.Tests.Typed;
+
+/// <summary>The typed calls: the tag from the definition, the data through the app's JSON metadata.</summary>
+public class TypedSessionExtensionsTests
+{
+    private ProxyMock _mock = null!;
+
+    [SetUp]
+    public void SetUp() => _mock = new ProxyMock();
+
+    [TearDown]
+    public void TearDown() => _mock.Dispose();
+
+    [Test]
+    public async Task Create_sends_the_typed_definition()
+    {
+        _mock.ThenData(SeedTyped.DefinitionJson);
+        using var client = _mock.Client();
+
+        var created = await client.Products.Sessions.CreateAsync<SeedTyped>();
+
+        Json.AssertEquivalent(_mock.Requests.Single().Params[1], SeedTyped.DefinitionJson);
+        Assert.That(created, Is.EqualTo(SeedTyped.Definition).Using<ProductSession>((a, b) => a.Tag == b.Tag && a.Selector == b.Selector));
+    }
+
+    [Test]
+    public async Task Start_sends_the_tag_of_the_definition_and_the_data_as_the_apps_json()
+    {
+        _mock.ThenData("""{"token":"session_name:eyJ.x","refreshToken":"rt","sessionId":"ses_1","expiresAt":"2026-11-27T16:00:00Z"}""");
+        using var client = _mock.Client();
+
+        await client.Sessions.StartAsync(new SeedTyped("191010192-19198829819", new SeedTypedDetails("ductape-user")));
+
+        Json.AssertEquivalent(_mock.Requests.Single().Params[0], """
+            {"product":"acme:shop","env":"prd","tag":"session_name","data":{"userId":"191010192-19198829819","details":{"username":"ductape-user"}}}
+            """);
+    }
+
+    [Test]
+    public async Task Refresh_and_verify_use_the_tag_and_read_the_typed_data()
+    {
+        _mock.ThenData("""{"token":"session_name:eyJ.y","refreshToken":"rt2","sessionId":"ses_1","expiresAt":"2026-11-27T16:00:00Z"}""")
+            .ThenData("""{"valid":true,"data":{"userId":"u-1","details":{"username":"ann"}},"sessionId":"ses_1","expiresAt":"2026-11-27T16:00:00Z"}""");
+        using var client = _mock.Client();
+
+        await client.Sessions.RefreshAsync<SeedTyped>("rt");
+        var verification = await client.Sessions.VerifyAsync<SeedTyped>("session_name:eyJ.y");
+
+        Assert.That(_mock.Requests.Select(r => r.Params[0].GetProperty("tag").GetString()), Is.EqualTo(new[] { "session_name", "session_name" }));
+        Assert.That(verification.GetData<SeedTyped>(), Is.EqualTo(new SeedTyped("u-1", new SeedTypedDetails("ann"))));
+        Assert.That(new SessionVerification { IsValid = false }.GetData<SeedTyped>(), Is.Null);
+    }
+
+    [Test]
+    public void Offline_validation_reads_the_typed_data_and_checks_the_tag()
+    {
+        var kit = new TokenTestKit();
+        var validator = kit.Validator();
+
+        var result = validator.Validate<SeedTyped>(kit.Make(), out var session);
+        Assert.That((result.IsValid, session!.Identifier, session.Data.Details.Username), Is.EqualTo((true, "191010192-19198829819", "ductape-user")));
+
+        var otherType = validator.Validate<SeedTyped>(kit.Make(kit.Claims(tag: "admin")), out var none);
+        Assert.That((otherType.Failure, none), Is.EqualTo((SessionTokenFailure.TagMismatch, (ValidatedSession<SeedTyped>?)null)));
+    }
+
+    [Test]
+    public void A_valid_token_whose_data_does_not_fit_the_type_is_invalid_claims_not_an_exception()
+    {
+        var kit = new TokenTestKit();
+
+        var result = kit.Validator().Validate<StrictTyped>(kit.Make(), out var session);
+
+        Assert.That((result.Failure, session), Is.EqualTo((SessionTokenFailure.InvalidClaims, (ValidatedSession<StrictTyped>?)null)));
+    }
+}
+
+/// <summary>A typed session written by hand, as the generator would write it, so these tests need no generator.</summary>
+internal sealed record SeedTyped(string UserId, SeedTypedDetails Details) : IDuctapeSession<SeedTyped>
+{
+    public const string DefinitionJson = """
+        {"name":"Session Name","tag":"session_name","description":"d","schema":{"userId":"u","details":{"username":"n"}},
+         "selector":"$Session{userId}","expiry":7,"period":"hours"}
+        """;
+
+    public static ProductSession Definition { get; } = new()
+    {
+        Name = "Session Name", Tag = "session_name", Description = "d",
+        Schema = SessionJson.Parse("""{"userId":"u","details":{"username":"n"}}"""), Selector = "$Session{userId}", Expiry = 7,
+        Period = TokenPeriod.Hours,
+    };
+
+    public static JsonTypeInfo<SeedTyped> JsonTypeInfo => TypedJson.Default.SeedTyped;
+}
+
+internal sealed record SeedTypedDetails(string Username);
+
+internal sealed record StrictTyped([property: JsonRequired] string AccountNumber) : IDuctapeSession<StrictTyped>
+{
+    public static ProductSession Definition { get; } = SeedTyped.Definition;
+
+    public static JsonTypeInfo<StrictTyped> JsonTypeInfo => TypedJson.Default.StrictTyped;
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(SeedTyped))]
+[JsonSerializable(typeof(StrictTyped))]
+internal sealed partial class TypedJson : JsonSerializerContext;
