@@ -100,3 +100,18 @@ internal sealed record MyData(string UserId);
 
 [JsonSerializable(typeof(MyData))]
 internal sealed partial class MyJsonContext : JsonSerializerContext;
+
+#region readme:typed
+[DuctapeSession("session_name", Name = "Session Name", Description = "Session Description Here", Expiry = 7, Period = TokenPeriod.Hours)]
+public partial record UserSession([property: SessionIdentifier] string UserId, UserDetails Details);
+
+public sealed record UserDetails(string Username, string Email);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(UserSession))]
+internal sealed partial class AppJson : JsonSerializerContext;
+
+// await ductape.Products.Sessions.CreateAsync<UserSession>();                       // UserSession.Definition: $Session{userId}
+// var tokens = await ductape.Sessions.StartAsync(new UserSession("u-42", new("ann", "ann@example.com")));
+// validator.Validate<UserSession>(token, out var session);                          // session.Data is a UserSession
+#endregion
