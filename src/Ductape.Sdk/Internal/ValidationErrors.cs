@@ -7,6 +7,9 @@ internal sealed class ValidationErrors
 
     public bool IsEmpty => _errors is null;
 
+    /// <summary>Every problem so far; empty when none.</summary>
+    public IReadOnlyList<DuctapeValidationError> All => _errors ?? [];
+
     /// <param name="field">The field as the contract and the wire name it (JSON), or the parameter's name.</param>
     /// <param name="problem">What is wrong.</param>
     /// <param name="member">The C# member, when it differs from <paramref name="field"/>.</param>

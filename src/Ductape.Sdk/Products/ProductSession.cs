@@ -50,4 +50,13 @@ public sealed record ProductSession
     [JsonPropertyName("schema")]
     [JsonRequired]
     public JsonElement Schema { get; init; }
+
+    /// <summary>
+    /// Checks this session type against the contract's rules (CONTRACT §2) without sending anything — the checks
+    /// <c>CreateAsync</c> runs first. Useful to validate session types kept as files or code.
+    /// </summary>
+    /// <param name="now">The instant the 100-year lifetime cap counts from; the current time when null.</param>
+    /// <returns>Every problem, each naming its JSON field; empty when the session type is valid.</returns>
+    public IReadOnlyList<DuctapeValidationError> Validate(DateTimeOffset? now = null) =>
+        ProductSessionRules.Problems(this, now ?? DateTimeOffset.UtcNow);
 }

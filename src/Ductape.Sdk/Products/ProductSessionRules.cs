@@ -16,7 +16,14 @@ internal static class ProductSessionRules
 
     /// <param name="session">The session type to create.</param>
     /// <param name="now">The instant the 100-year cap counts from (the client's clock).</param>
-    public static void ValidateCreate(ProductSession session, DateTimeOffset now)
+    public static void ValidateCreate(ProductSession session, DateTimeOffset now) => Check(session, now).ThrowIfAny();
+
+    /// <param name="session">The session type to create.</param>
+    /// <param name="now">The instant the 100-year cap counts from (the client's clock).</param>
+    /// <returns>Every problem, each naming its field.</returns>
+    public static IReadOnlyList<DuctapeValidationError> Problems(ProductSession session, DateTimeOffset now) => Check(session, now).All;
+
+    private static ValidationErrors Check(ProductSession session, DateTimeOffset now)
     {
         var errors = new ValidationErrors();
         errors.RequireTag(session.Tag, Tag.Field, Tag.Member);
@@ -25,7 +32,7 @@ internal static class ProductSessionRules
         CheckLifetime(errors, session.Expiry, session.Period, now);
         var schemaIsObject = CheckSchema(errors, session.Schema, required: true);
         CheckSelector(errors, session.Selector, schemaIsObject ? session.Schema : null);
-        errors.ThrowIfAny();
+        return errors;
     }
 
     /// <param name="update">The change.</param>
