@@ -117,18 +117,13 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         AddConnection(command);
         command.SetAction(async (parse, ct) =>
         {
-            if (await ReadFile(parse.GetValue(file)!, ct) is not { } entries)
+            var (client, plan) = await PlanAsync(parse, file, prune, ct);
+            using var _ = client;
+            if (plan is null)
             {
                 return Failed;
             }
 
-            using var client = Client(parse);
-            if (client is null)
-            {
-                return Failed;
-            }
-
-            var plan = Plan.Of(entries.Select(e => e.Type), await client.Products.Sessions.FetchAllAsync(ct), parse.GetValue(prune));
             if (parse.GetValue(json))
             {
                 await output.WriteLineAsync(PlanJson(plan));
@@ -155,18 +150,13 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         AddConnection(command);
         command.SetAction(async (parse, ct) =>
         {
-            if (await ReadFile(parse.GetValue(file)!, ct) is not { } entries)
+            var (client, plan) = await PlanAsync(parse, file, prune, ct);
+            using var _ = client;
+            if (client is null || plan is null)
             {
                 return Failed;
             }
 
-            using var client = Client(parse);
-            if (client is null)
-            {
-                return Failed;
-            }
-
-            var plan = Plan.Of(entries.Select(e => e.Type), await client.Products.Sessions.FetchAllAsync(ct), parse.GetValue(prune));
             var steps = plan.Where(c => c.Mutates).ToList();
             if (steps.Count == 0)
             {
@@ -356,6 +346,26 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
             }
         });
         return command;
+    }
+
+    /// <summary>Reads the file, connects, and plans; null parts when the file or the connection is unusable (already said).</summary>
+    private async Task<(DuctapeClient? Client, List<Plan.Change>? Plan)> PlanAsync(
+        ParseResult parse, Argument<string> file, Option<bool> prune, CancellationToken ct)
+    {
+        if (await ReadFile(parse.GetValue(file)!, ct) is not { } entries || Client(parse) is not { } client)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            return (client, Plan.Of(entries.Select(e => e.Type), await client.Products.Sessions.FetchAllAsync(ct), parse.GetValue(prune)));
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
     }
 
     private DuctapeClient? Client(ParseResult parse)

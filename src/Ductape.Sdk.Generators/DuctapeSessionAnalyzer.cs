@@ -109,8 +109,7 @@ public sealed class DuctapeSessionAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var identifiers = new List<TypeShape.Member>();
-        FindIdentifiers(type, policy, identifiers, 0);
+        var identifiers = TypeShape.Identifiers(type, policy).Select(i => i.Member).ToList();
         if (identifiers.Count != 1)
         {
             context.ReportDiagnostic(Diagnostic.Create(Diagnostics.NoIdentifier, syntax.GetLocation(), type.Name,
@@ -122,26 +121,6 @@ public sealed class DuctapeSessionAnalyzer : DiagnosticAnalyzer
             var location = (member.Parameter ?? (ISymbol)member.Property).Locations.FirstOrDefault() ?? syntax.GetLocation();
             context.ReportDiagnostic(Diagnostic.Create(Diagnostics.SelectorNotPrimitive, location, member.JsonName,
                 TypeShape.KindOf(member.Type) == TypeShape.Kind.Array ? "an array" : "an object"));
-        }
-    }
-
-    private static void FindIdentifiers(ITypeSymbol type, int policy, List<TypeShape.Member> found, int depth)
-    {
-        if (depth > 8)
-        {
-            return;
-        }
-
-        foreach (var member in TypeShape.Members(type, policy))
-        {
-            if (member.Has(TypeShape.IdentifierAttribute))
-            {
-                found.Add(member);
-            }
-            else if (TypeShape.KindOf(member.Type) == TypeShape.Kind.Object)
-            {
-                FindIdentifiers(TypeShape.Unwrap(member.Type), policy, found, depth + 1);
-            }
         }
     }
 

@@ -97,34 +97,9 @@ public sealed class DuctapeSessionGenerator : IIncrementalGenerator
             LocationModel.From(syntax.Identifier.GetLocation()));
     }
 
-    /// <summary>The JSON path of the one <c>[SessionIdentifier]</c> member (depth-first), as a selector; null when none or several.</summary>
-    internal static string? IdentifierPath(ITypeSymbol type, int policy)
-    {
-        var found = new System.Collections.Generic.List<string>();
-        Walk(type, "$Session", 0);
-        return found.Count == 1 ? found[0] : null;
-
-        void Walk(ITypeSymbol current, string path, int depth)
-        {
-            if (depth > 8)
-            {
-                return;
-            }
-
-            foreach (var member in TypeShape.Members(current, policy))
-            {
-                var here = path + "{" + member.JsonName + "}";
-                if (member.Has(TypeShape.IdentifierAttribute))
-                {
-                    found.Add(here);
-                }
-                else if (TypeShape.KindOf(member.Type) == TypeShape.Kind.Object)
-                {
-                    Walk(TypeShape.Unwrap(member.Type), here, depth + 1);
-                }
-            }
-        }
-    }
+    /// <summary>The JSON path of the one <c>[SessionIdentifier]</c> member, as a selector; null when none or several (DUCT009).</summary>
+    internal static string? IdentifierPath(ITypeSymbol type, int policy) =>
+        TypeShape.Identifiers(type, policy) is { Count: 1 } found ? found[0].Path : null;
 
     private static string Keyword(INamedTypeSymbol type) =>
         (type.IsRecord, type.IsValueType) switch
@@ -182,7 +157,9 @@ public sealed class DuctapeSessionGenerator : IIncrementalGenerator
         code.AppendLine($"        Schema = global::Ductape.Sdk.SessionJson.Parse({Literal(session.Schemas.Items[policy])}),");
         code.AppendLine($"        Selector = {Literal(selector)},");
         code.AppendLine($"        Expiry = {session.Expiry},");
-        code.AppendLine($"        Period = (global::Ductape.Sdk.TokenPeriod){session.Period},");
+        code.AppendLine(session.Period is >= 1 and <= 7
+            ? $"        Period = global::Ductape.Sdk.TokenPeriod.{SelectorGrammar.PeriodName(session.Period)},"
+            : $"        Period = (global::Ductape.Sdk.TokenPeriod){session.Period},");
         code.AppendLine("    };");
         code.AppendLine();
         code.AppendLine($"    /// <summary>The JSON metadata of {self}, from {json.Name.Replace("global::", "")}.</summary>");

@@ -77,6 +77,35 @@ internal static class TypeShape
         return members;
     }
 
+    /// <summary>Every member marked <c>[SessionIdentifier]</c>, depth-first through nested objects, with its selector path.</summary>
+    public static List<(Member Member, string Path)> Identifiers(ITypeSymbol type, int namingPolicy)
+    {
+        var found = new List<(Member, string)>();
+        Walk(type, "$Session", 0);
+        return found;
+
+        void Walk(ITypeSymbol current, string path, int depth)
+        {
+            if (depth > 8)
+            {
+                return;
+            }
+
+            foreach (var member in Members(current, namingPolicy))
+            {
+                var here = path + "{" + member.JsonName + "}";
+                if (member.Has(IdentifierAttribute))
+                {
+                    found.Add((member, here));
+                }
+                else if (KindOf(member.Type) == Kind.Object)
+                {
+                    Walk(Unwrap(member.Type), here, depth + 1);
+                }
+            }
+        }
+    }
+
     public static Kind KindOf(ITypeSymbol type)
     {
         type = Unwrap(type);
