@@ -50,7 +50,7 @@ public static class WebApiApp
         {
             var session = context.GetDuctapeSession()!;
             return new MeResponse(context.User.FindFirstValue(ClaimTypes.NameIdentifier)!, session.Id,
-                session.GetData(SessionData.JsonTypeInfo)!);
+                session.GetData<SessionData>()!);
         }).RequireAuthorization();
         app.MapPost("/refresh", async (RefreshRequest refresh, DuctapeClient ductape, CancellationToken ct) =>
         {

@@ -87,6 +87,18 @@ public static class TypedSessionExtensions
         return verification is { IsValid: true, Data: { } data } ? data.Deserialize(TSession.JsonTypeInfo) : default;
     }
 
+    /// <summary>A validated session's data as <typeparamref name="TSession"/> (for sessions the ASP.NET Core handler validated).</summary>
+    /// <typeparam name="TSession">The typed session.</typeparam>
+    /// <param name="session">A validated session.</param>
+    /// <returns>The data.</returns>
+    /// <exception cref="System.Text.Json.JsonException">The data does not fit the type.</exception>
+    public static TSession? GetData<TSession>(this ValidatedSession session)
+        where TSession : IDuctapeSession<TSession>
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return session.GetData(TSession.JsonTypeInfo);
+    }
+
     /// <summary>
     /// Validates a token offline as <typeparamref name="TSession"/>'s type: the tag must match, and the data is read as the
     /// typed session. Never throws for a bad token.

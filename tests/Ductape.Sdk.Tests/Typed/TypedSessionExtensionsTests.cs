@@ -66,6 +66,7 @@ public class TypedSessionExtensionsTests
 
         var result = validator.Validate<SeedTyped>(kit.Make(), out var session);
         Assert.That((result.IsValid, session!.Identifier, session.Data.Details.Username), Is.EqualTo((true, "191010192-19198829819", "ductape-user")));
+        Assert.That(validator.Validate(kit.Make()).Session!.GetData<SeedTyped>(), Is.EqualTo(session.Data), "the untyped session read as the type");
 
         var otherType = validator.Validate<SeedTyped>(kit.Make(kit.Claims(tag: "admin")), out var none);
         Assert.That((otherType.Failure, none), Is.EqualTo((SessionTokenFailure.TagMismatch, (ValidatedSession<SeedTyped>?)null)));
