@@ -30,7 +30,7 @@ internal static class Diagnostics
         "No JSON metadata for the typed session", "No JsonSerializerContext declares [JsonSerializable(typeof({0}))]: add it to your context so the session's data is serialized without reflection");
 
     public static readonly DiagnosticDescriptor NotPartial = Error("DUCT008",
-        "Typed session must be partial", "'{0}' must be partial (and not nested in a non-partial type) for the generator to implement IDuctapeSession<{0}>");
+        "Typed session must be a non-generic partial type", "'{0}' must be partial and not generic (nor nested in a type that is not partial or is generic) for the generator to implement IDuctapeSession<{0}>");
 
     public static readonly DiagnosticDescriptor NoIdentifier = Error("DUCT009",
         "Typed session has no identifier", "'{0}' needs exactly one member marked [SessionIdentifier], or a Selector on [DuctapeSession]; {1}");

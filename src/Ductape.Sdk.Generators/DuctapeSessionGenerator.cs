@@ -76,6 +76,7 @@ public sealed class DuctapeSessionGenerator : IIncrementalGenerator
         var containing = ImmutableArray.CreateBuilder<string>();
         for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
         {
+            partial &= outer.TypeParameters.Length == 0;
             containing.Insert(0, $"partial {Keyword(outer)} {outer.Name}");
         }
 

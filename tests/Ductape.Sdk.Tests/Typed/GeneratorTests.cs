@@ -102,6 +102,12 @@ public class GeneratorTests
             TypedSessionSources.SeedContext);
         var diagnostic = notPartial.GeneratorDiagnostics.Single();
         Assert.That((diagnostic.Id, diagnostic.Location.GetLineSpan().StartLinePosition.Line), Is.EqualTo(("DUCT008", 5)));
+
+        var nestedInGeneric = Roslyn.Run(
+            TypedSessionSources.Seed.Replace("public partial record UserSession(", "public partial class Outer<T> { public partial record UserSession(").Replace("UserDetails Details);", "UserDetails Details); }"),
+            TypedSessionSources.SeedContext.Replace("typeof(UserSession)", "typeof(Outer<int>.UserSession)"));
+        Assert.That(nestedInGeneric.GeneratorDiagnostics.Select(d => d.Id), Is.EqualTo(new[] { "DUCT008" }));
+        Assert.That(nestedInGeneric.Errors.Where(d => d.Id.StartsWith("CS", StringComparison.Ordinal)), Is.Empty, "nothing generated that does not compile");
     }
 
     [Test]
