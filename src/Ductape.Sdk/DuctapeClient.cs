@@ -2,6 +2,8 @@ using Ductape.Sdk.Products;
 using Ductape.Sdk.Sessions;
 using Ductape.Sdk.Tokens;
 using Ductape.Sdk.Proxy;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Ductape.Sdk;
@@ -16,7 +18,7 @@ namespace Ductape.Sdk;
 /// var sessions = await client.Products.Sessions.FetchAllAsync();
 /// </code>
 /// </example>
-public class DuctapeClient : IDisposable
+public partial class DuctapeClient : IDisposable
 {
     private readonly HttpClient? _ownedHttpClient;
     private readonly ProxySender? _transport;
@@ -82,12 +84,24 @@ public class DuctapeClient : IDisposable
                 return;
             }
 
+            // A reload with a mistake (a key with a line break, a bad session key) must not take a running client down:
+            // the last valid settings stay, and the log says why (never the values).
+            if (options.Validate() is { Count: > 0 } problems)
+            {
+                LogInvalidReload(options.LoggerFactory?.CreateLogger("Ductape.Sdk") ?? NullLogger.Instance, name, string.Join(" ", problems));
+                return;
+            }
+
             _transport?.UseAccessKey(options.AccessKey);
             if (options.ResolveSessionKeys() is { } keys)
             {
                 _sessions?.UseValidator(CreateValidator(keys, options));
             }
         });
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning,
+        Message = "The Ductape client options '{Name}' changed but are invalid, so the last valid settings stay in use: {Problems}")]
+    private static partial void LogInvalidReload(ILogger logger, string name, string problems);
 
     // Calls may override product and env, so VerifyAsync names the audience per call (ValidateFor).
     private static SessionTokenValidator CreateValidator(SessionKeyRing keys, DuctapeClientOptions options) =>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Ductape.Sdk;
 using Ductape.Sdk.Tokens;
@@ -171,9 +172,9 @@ public static class DuctapeServiceCollectionExtensions
             get
             {
                 var options = monitor.Get(name); // the same instance until the options change
-                if (_built is { } built && ReferenceEquals(built.Options, options))
+                if (_built is { } built && (ReferenceEquals(built.Options, options) || options.Validate().Count > 0))
                 {
-                    return built.Validator;
+                    return built.Validator; // unchanged, or an invalid reload: keep the last valid keys
                 }
 
                 var validator = Create(options);
@@ -199,12 +200,24 @@ public static class DuctapeServiceCollectionExtensions
         private sealed record Built(DuctapeClientOptions Options, SessionTokenValidator Validator);
     }
 
+    /// <summary>
+    /// Fails start-up on invalid options. Once a registration's options were valid, a later invalid reload is let through
+    /// here — the monitor would otherwise throw into the configuration reload — and the client and validator keep their
+    /// last valid settings and log why.
+    /// </summary>
     private sealed class DuctapeClientOptionsValidator : IValidateOptions<DuctapeClientOptions>
     {
+        private readonly ConcurrentDictionary<string, bool> _wereValid = new(StringComparer.Ordinal);
+
         public ValidateOptionsResult Validate(string? name, DuctapeClientOptions options)
         {
             var problems = options.Validate();
-            return problems.Count == 0
+            if (problems.Count == 0)
+            {
+                _wereValid[name ?? Options.Options.DefaultName] = true;
+            }
+
+            return problems.Count == 0 || _wereValid.ContainsKey(name ?? Options.Options.DefaultName)
                 ? ValidateOptionsResult.Success
                 : ValidateOptionsResult.Fail($"Ductape client options{(string.IsNullOrEmpty(name) ? "" : $" '{name}'")} are invalid: " +
                     string.Join(" ", problems));

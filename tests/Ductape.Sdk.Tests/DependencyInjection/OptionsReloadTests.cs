@@ -3,6 +3,7 @@ using Ductape.Sdk.Sessions;
 using Ductape.Sdk.Tokens;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Ductape.Sdk.Tests.DependencyInjection;
@@ -123,5 +124,44 @@ public class OptionsReloadTests
         Assert.That(provider.GetRequiredService<SessionTokenValidator>(), Is.SameAs(first));
         configuration.Reload();
         Assert.That(provider.GetRequiredService<SessionTokenValidator>(), Is.Not.SameAs(first));
+    }
+
+    [Test]
+    public async Task An_invalid_reload_keeps_the_last_good_settings_and_does_not_throw_into_the_reload()
+    {
+        var kit = new TokenTestKit();
+        var configuration = Configuration(new()
+        {
+            ["Ductape:AccessKey"] = "ak_good",
+            ["Ductape:BaseUrl"] = ProxyMock.BaseUrl,
+            ["Ductape:Product"] = "acme:shop",
+            ["Ductape:Env"] = "prd",
+            ["Ductape:SessionKeys:0"] = kit.Key.ExportText(),
+        });
+        var logs = new CapturingLoggerFactory();
+        var services = new ServiceCollection();
+        services.AddDuctape(configuration.GetSection("Ductape")).ConfigurePrimaryHttpMessageHandler(() => _mock.Network);
+        services.AddSingleton<ILoggerFactory>(logs);
+        services.AddSingleton<TimeProvider>(kit.Time);
+        await using var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        var client = provider.GetRequiredService<DuctapeClient>();
+        Assert.That(provider.GetRequiredService<SessionTokenValidator>().Validate(kit.Make()).IsValid, Is.True);
+        _mock.ThenData("[]");
+
+        configuration["Ductape:AccessKey"] = "bad\r\nkey_secret";
+        configuration["Ductape:SessionKeys:0"] = "k1:not-a-key";
+        Assert.DoesNotThrow(configuration.Reload);
+        await client.Products.Sessions.FetchAllAsync();
+
+        Assert.That(_mock.Requests.Single().Header("x-access-key"), Is.EqualTo("ak_good"));
+        Assert.That(provider.GetRequiredService<SessionTokenValidator>().Validate(kit.Make()).IsValid, Is.True, "the last valid keys stay");
+        var warning = logs.Entries.Single(e => e.Message.Contains("changed but are invalid", StringComparison.Ordinal));
+        Assert.That(warning.Message, Does.Contain("AccessKey contains a line break").And.Not.Contain("key_secret"));
+
+        var fresh = new ServiceCollection();
+        fresh.AddDuctape(configuration.GetSection("Ductape"));
+        await using var restarted = fresh.BuildServiceProvider();
+        Assert.Throws<OptionsValidationException>(() => restarted.GetRequiredService<IStartupValidator>().Validate(), "a start with those settings still fails");
     }
 }
