@@ -324,7 +324,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
 
             return Ok;
         });
-        return command;
+        return Guarded(command);
     }
 
     /// <summary>Turns the SDK's failures into a message and exit code 1, never a stack trace or a secret.</summary>
@@ -339,7 +339,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
                     ? await async.InvokeAsync(parse, ct)
                     : ((System.CommandLine.Invocation.SynchronousCommandLineAction)action).Invoke(parse);
             }
-            catch (Exception ex) when (ex is DuctapeException or InvalidOperationException or IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is DuctapeException or InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException)
             {
                 await error.WriteLineAsync($"error: {ex.Message}");
                 return Failed;

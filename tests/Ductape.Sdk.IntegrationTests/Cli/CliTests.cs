@@ -218,4 +218,18 @@ public class CliTests
         Assert.That(SessionKey.TryParse(run.Output.Trim(), out var key), Is.True);
         Assert.That(key!.KeyId, Is.EqualTo("2026-11"));
     }
+
+    [Test]
+    public async Task Bad_input_to_inspect_and_local_is_a_message_and_exit_1_never_a_stack_trace()
+    {
+        var key = SessionKey.Generate("k1").ExportText();
+
+        var sameKeyTwice = await Ductape("token", "inspect", "session_name:x.y.z", "--key", key, "--key", key);
+        Assert.That(sameKeyTwice.ExitCode, Is.EqualTo(1));
+        Assert.That(sameKeyTwice.Error, Does.StartWith("error: ").And.Not.Contain("   at "));
+
+        var portInUse = await Ductape("local", "--port", _server.BaseUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.That(portInUse.ExitCode, Is.EqualTo(1));
+        Assert.That(portInUse.Error, Does.StartWith("error: ").And.Not.Contain("   at "));
+    }
 }
