@@ -17,6 +17,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
     public const int Ok = 0;
     public const int Failed = 1;
     public const int HasChanges = 2;
+    private const string KeyForm = "'<kid>:<base64url secret>' of 16, 24 or 32 bytes";
 
     private readonly Option<string?> _accessKey = new("--access-key") { Description = "The access key (default: DUCTAPE_ACCESS_KEY). Never printed." };
     private readonly Option<string?> _product = new("--product") { Description = "The product tag (default: DUCTAPE_PRODUCT)." };
@@ -229,7 +230,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
             {
                 if (!SessionKey.TryParse(text, out var key))
                 {
-                    await error.WriteLineAsync("--key: not a session key ('<kid>:<base64url secret>' of 16, 24 or 32 bytes).");
+                    await error.WriteLineAsync($"--key: not a session key ({KeyForm}).");
                     return Failed;
                 }
 
@@ -300,7 +301,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
             {
                 if (!SessionKey.TryParse(text, out var key))
                 {
-                    await error.WriteLineAsync("--session-key: not a session key ('<kid>:<base64url secret>' of 16, 24 or 32 bytes).");
+                    await error.WriteLineAsync($"--session-key: not a session key ({KeyForm}).");
                     return Failed;
                 }
 

@@ -231,7 +231,7 @@ internal static class TypeShape
             SpecialType.System_Boolean => "false",
             SpecialType.System_DateTime => "\"2026-01-01T00:00:00Z\"",
             SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal => "0.5",
-            SpecialType.System_String or SpecialType.None => type.ToDisplayString() switch
+            SpecialType.None => type.ToDisplayString() switch
             {
                 "System.Guid" => "\"00000000-0000-0000-0000-000000000001\"",
                 "System.DateTimeOffset" => "\"2026-01-01T00:00:00+00:00\"",

@@ -193,7 +193,7 @@ public sealed class DuctapeClientOptions
             }
             else
             {
-                problems?.Add($"DuctapeClientOptions.SessionKeys:{i} is not a session key ('<kid>:<base64url secret>' of 16, 24 or 32 bytes).");
+                problems?.Add($"DuctapeClientOptions.SessionKeys:{i} is not a session key ({Tokens.SessionKey.TextForm}).");
             }
         }
 

@@ -77,7 +77,7 @@ internal static class DuctapeConfiguration
             }
             else
             {
-                problems.Add($"{child.Path} is not a session key ('<kid>:<base64url secret>' of 16, 24 or 32 bytes).");
+                problems.Add($"{child.Path} is not a session key ({SessionKey.TextForm}).");
             }
         }
 

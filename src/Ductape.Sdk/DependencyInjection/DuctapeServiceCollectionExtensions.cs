@@ -172,9 +172,19 @@ public static class DuctapeServiceCollectionExtensions
             get
             {
                 var options = monitor.Get(name); // the same instance until the options change
-                if (_built is { } built && (ReferenceEquals(built.Options, options) || options.Validate().Count > 0))
+                if (_built is { } built)
                 {
-                    return built.Validator; // unchanged, or an invalid reload: keep the last valid keys
+                    if (ReferenceEquals(built.Options, options))
+                    {
+                        return built.Validator;
+                    }
+
+                    if (options.Validate().Count > 0)
+                    {
+                        // An invalid reload keeps the last valid keys; remember these options so it is checked once, not per request.
+                        _built = built with { Options = options };
+                        return built.Validator;
+                    }
                 }
 
                 var validator = Create(options);

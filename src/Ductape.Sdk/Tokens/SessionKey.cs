@@ -9,6 +9,9 @@ namespace Ductape.Sdk.Tokens;
 /// </summary>
 public sealed class SessionKey
 {
+    /// <summary>How a key is written, for messages about one that is not (never quoting the text itself).</summary>
+    internal const string TextForm = "'<kid>:<base64url secret>' of 16, 24 or 32 bytes";
+
     /// <summary>The longest key id allowed.</summary>
     public const int MaxKeyIdLength = 64;
 
