@@ -32,8 +32,9 @@ internal sealed class TokenFixture
         var store = new InMemorySessionRevocationStore();
         for (var i = 0; i < 10_000; i++)
         {
-            store.Apply(store.NewSessionRevocation($"ses_revoked_{i}"));
-            store.Apply(store.NewUserRevocation(new SessionScope("acme:shop", "prd", "session_name"), $"user-{i}", null));
+            // The in-memory store completes at once; nothing here waits.
+            Completed(store.RevokeSessionAsync($"ses_revoked_{i}"));
+            Completed(store.RevokeIdentifierAsync(new SessionScope("acme:shop", "prd", "session_name"), $"user-{i}", null));
         }
 
         WithRevocations = new SessionTokenValidator(new SessionTokenValidationOptions
@@ -56,4 +57,12 @@ internal sealed class TokenFixture
     public SessionTokenValidator Validator { get; }
 
     public SessionTokenValidator WithRevocations { get; }
+
+    private static void Completed(Task task)
+    {
+        if (!task.IsCompletedSuccessfully)
+        {
+            throw new InvalidOperationException("The in-memory revocation store was expected to complete at once.");
+        }
+    }
 }

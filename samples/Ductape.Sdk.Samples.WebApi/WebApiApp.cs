@@ -49,7 +49,7 @@ public static class WebApiApp
         app.MapGet("/me", (HttpContext context) =>
         {
             var session = context.GetDuctapeSession()!;
-            return new MeResponse(context.User.FindFirstValue(ClaimTypes.NameIdentifier)!, session.Id,
+            return new MeResponse(context.User.FindFirstValue(ClaimTypes.NameIdentifier)!, session.SessionId,
                 session.GetData<SessionData>()!);
         }).RequireAuthorization();
         app.MapPost("/refresh", async (RefreshRequest refresh, DuctapeClient ductape, CancellationToken ct) =>

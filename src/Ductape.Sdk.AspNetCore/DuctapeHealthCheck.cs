@@ -5,19 +5,22 @@ using Microsoft.Extensions.Options;
 namespace Ductape.Sdk.AspNetCore;
 
 /// <summary>
-/// Reports whether a registered Ductape client is usable: its options are valid and Ductape answers a read within a time
-/// limit. The description names the problem (a setting, Ductape's error code, a timeout or the host that could not be
-/// reached), never a key, a token or session data.
+/// Reports whether a registered Ductape client is usable: its options are valid and Ductape answers one read, without
+/// retries, within a short limit. The answer is kept for a while (<see cref="HealthProbe"/>), so frequent probes of many
+/// instances do not turn into load on Ductape. The description names the problem (a setting, Ductape's error code, a
+/// timeout or the host that could not be reached), never a key, a token or session data.
 /// </summary>
-internal sealed class DuctapeHealthCheck(IServiceProvider services, string? clientName, TimeSpan timeout) : IHealthCheck
+internal sealed class DuctapeHealthCheck(IServiceProvider services, string? clientName, TimeSpan timeout, HealthProbe probe) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        probe.RunAsync(() => ProbeAsync(context.Registration.FailureStatus), cancellationToken);
+
+    private async Task<HealthCheckResult> ProbeAsync(HealthStatus failure)
     {
-        var failure = context.Registration.FailureStatus;
         var options = services.GetRequiredService<IOptionsMonitor<DuctapeClientOptions>>();
         try
         {
-            // Throws when the options fail validation; the message lists every problem, each naming its setting.
+            // Throws when the options fail validation at start; the message lists every problem, each naming its setting.
             _ = options.Get(clientName ?? Options.DefaultName);
         }
         catch (OptionsValidationException ex)
@@ -30,9 +33,9 @@ internal sealed class DuctapeHealthCheck(IServiceProvider services, string? clie
             : services.GetRequiredKeyedService<DuctapeClient>(clientName);
         try
         {
-            // The cheapest read every key may make: one request, bounded by the check's own limit (retries included).
+            // The cheapest read every key may make: one request, one attempt, bounded by the check's own limit.
             var types = await client.Products.Sessions
-                .FetchAllAsync(new DuctapeRequestOptions { Timeout = timeout }, cancellationToken)
+                .FetchAllAsync(new DuctapeRequestOptions { Timeout = timeout, MaxRetries = 0 }, CancellationToken.None)
                 .ConfigureAwait(false);
             return HealthCheckResult.Healthy($"Ductape answered ({types.Count} session type(s)).");
         }

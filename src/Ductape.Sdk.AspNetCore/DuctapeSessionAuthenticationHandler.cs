@@ -42,7 +42,7 @@ internal sealed class DuctapeSessionAuthenticationHandler(
         var identity = new ClaimsIdentity(
             [
                 new Claim(ClaimTypes.NameIdentifier, session.Identifier),
-                new Claim(DuctapeClaimTypes.SessionId, session.Id),
+                new Claim(DuctapeClaimTypes.SessionId, session.SessionId),
                 new Claim(DuctapeClaimTypes.SessionTag, session.Tag),
                 new Claim(DuctapeClaimTypes.Product, session.Product),
                 new Claim(DuctapeClaimTypes.Env, session.Env),
@@ -56,6 +56,16 @@ internal sealed class DuctapeSessionAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items.TryGetValue(FailureKey, out var unknown) && unknown is SessionTokenFailure.RevocationUnknown
+            && Options.RevocationUnknownResponse == DuctapeRevocationUnknownResponse.ServiceUnavailable)
+        {
+            // Our outage, not the client's token: a 401 would make clients drop a good session.
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(Options.RevocationUnknownRetryAfter.TotalSeconds))
+                .ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Task.CompletedTask;
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = Context.Items.TryGetValue(FailureKey, out var failure) && failure is SessionTokenFailure reason
             ? $"Bearer error=\"invalid_token\", error_description=\"{Describe(reason)}\""

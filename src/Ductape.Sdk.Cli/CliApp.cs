@@ -255,7 +255,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
             }
 
             await output.WriteLineAsync("valid");
-            await output.WriteLineAsync($"sid      {session.Id}");
+            await output.WriteLineAsync($"sid      {session.SessionId}");
             await output.WriteLineAsync($"tag      {session.Tag}");
             await output.WriteLineAsync($"product  {session.Product}");
             await output.WriteLineAsync($"env      {session.Env}");

@@ -1,6 +1,9 @@
+using System.Diagnostics.Metrics;
 using Ductape.Sdk.Redis;
 using Ductape.Sdk.Tokens;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -10,9 +13,12 @@ public static class DuctapeRedisServiceCollectionExtensions
 {
     /// <summary>
     /// Registers a <see cref="RedisSessionRevocationStore"/> as the process's <see cref="ISessionRevocationStore"/>, on the
-    /// <see cref="IConnectionMultiplexer"/> the app registers. <c>AddDuctape</c>'s clients record their revocations in it and
-    /// its validators (and so the ASP.NET Core handler) consult it, whichever is registered first. The store starts when it
-    /// is first resolved and loads in the background; until then checks follow its staleness policy.
+    /// <see cref="IConnectionMultiplexer"/> the app registers (connect it with <c>abortConnect=false</c> so the app starts
+    /// while Redis is down). <c>AddDuctape</c>'s clients record their revocations in it and its validators (and so the
+    /// ASP.NET Core handler) consult it, whichever is registered first. Options come through
+    /// <see cref="IOptions{TOptions}"/> (validated at start-up), logging, metrics and the clock from the host. The store
+    /// starts when it is first resolved and loads in the background; until then checks follow its staleness policy (the
+    /// <c>AddDuctapeRevocations</c> health check, tagged <c>ready</c>, keeps traffic away meanwhile).
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Adjusts the settings, or null for the defaults.</param>
@@ -21,19 +27,31 @@ public static class DuctapeRedisServiceCollectionExtensions
         this IServiceCollection services, Action<RedisSessionRevocationStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddSingleton<RedisSessionRevocationStore>(sp =>
+        var options = services.AddOptions<RedisSessionRevocationStoreOptions>();
+        if (configure is not null)
         {
-            var options = new RedisSessionRevocationStoreOptions
-            {
-                TimeProvider = sp.GetService<TimeProvider>() ?? TimeProvider.System,
-                LoggerFactory = sp.GetService<ILoggerFactory>(),
-            };
-            configure?.Invoke(options);
-            return new RedisSessionRevocationStore(sp.GetRequiredService<IConnectionMultiplexer>(), options);
-        });
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisSessionRevocationStoreOptions>, OptionsValidator>());
+        options.ValidateOnStart();
+        services.AddSingleton(sp => new RedisSessionRevocationStore(
+            sp.GetRequiredService<IConnectionMultiplexer>(),
+            sp.GetRequiredService<IOptions<RedisSessionRevocationStoreOptions>>(),
+            sp.GetService<ILoggerFactory>(),
+            sp.GetService<IMeterFactory>(),
+            sp.GetService<TimeProvider>()));
 
         // Added, not tried: it replaces the in-memory store AddDuctape registers, in either order.
         services.AddSingleton<ISessionRevocationStore>(sp => sp.GetRequiredService<RedisSessionRevocationStore>());
         return services;
+    }
+
+    private sealed class OptionsValidator : IValidateOptions<RedisSessionRevocationStoreOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, RedisSessionRevocationStoreOptions options) =>
+            options.Validate() is { Count: > 0 } problems
+                ? ValidateOptionsResult.Fail("The Redis revocation store options are invalid: " + string.Join(" ", problems))
+                : ValidateOptionsResult.Success;
     }
 }

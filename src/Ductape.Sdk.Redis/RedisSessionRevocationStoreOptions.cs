@@ -1,25 +1,18 @@
-using Microsoft.Extensions.Logging;
-
 namespace Ductape.Sdk.Redis;
 
-/// <summary>What a store does when its replica has not heard from Redis for longer than its staleness limit.</summary>
-public enum RevocationStalenessPolicy
-{
-    /// <summary>Refuse every token (<c>RevocationUnknown</c>): a revocation made meanwhile cannot be missed. The default.</summary>
-    FailClosed = 0,
-
-    /// <summary>Keep answering from the replica: availability first, at the risk of accepting a session revoked meanwhile.</summary>
-    FailOpen,
-}
-
-/// <summary>Settings of a <see cref="RedisSessionRevocationStore"/>.</summary>
+/// <summary>
+/// Settings of a <see cref="RedisSessionRevocationStore"/> (bind them with <c>AddDuctapeRedisRevocations</c> or
+/// <c>services.Configure&lt;RedisSessionRevocationStoreOptions&gt;(section)</c>). The clock, logging and metrics come from the
+/// host's services, not from here.
+/// </summary>
 public sealed class RedisSessionRevocationStoreOptions
 {
     /// <summary>The prefix of the store's Redis keys and channel. Default <c>ductape:revocations:</c>.</summary>
     public string KeyPrefix { get; set; } = "ductape:revocations:";
 
     /// <summary>
-    /// How long a revocation is kept (its Redis TTL): the longest lifetime of a token it could concern. Default 30 days.
+    /// How long a revocation is kept (its Redis TTL): the longest lifetime of a token it could concern. Default 30 days;
+    /// between one minute and 36,525 days.
     /// </summary>
     public TimeSpan EntryLifetime { get; set; } = TimeSpan.FromDays(30);
 
@@ -38,41 +31,63 @@ public sealed class RedisSessionRevocationStoreOptions
     /// <summary>What checks answer while the replica is stale. Default <see cref="RevocationStalenessPolicy.FailClosed"/>.</summary>
     public RevocationStalenessPolicy StalenessPolicy { get; set; } = RevocationStalenessPolicy.FailClosed;
 
-    /// <summary>The clock. Default <see cref="TimeProvider.System"/>.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+    /// <summary>
+    /// How long a revocation may take to be written to Redis and published before <c>RevokeSessionAsync</c> and
+    /// <c>RevokeIdentifierAsync</c> fail with <see cref="DuctapeRevocationNotSharedException"/> (the store keeps trying in the
+    /// background). Default 3 s; between 10 ms and 5 minutes.
+    /// </summary>
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>Where the store logs going stale, recovering and failed writes (category <c>Ductape.Sdk.Redis</c>).</summary>
-    public ILoggerFactory? LoggerFactory { get; set; }
-
-    internal void ThrowIfInvalid()
+    /// <summary>Lists every problem with these settings; empty when they are usable.</summary>
+    /// <returns>One message per problem, each naming the setting.</returns>
+    public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(KeyPrefix))
+        if (string.IsNullOrWhiteSpace(KeyPrefix) || KeyPrefix.Length > 256)
         {
-            problems.Add("KeyPrefix must not be blank.");
+            problems.Add("RedisSessionRevocationStoreOptions.KeyPrefix must not be blank nor longer than 256 characters.");
         }
 
-        if (EntryLifetime < TimeSpan.FromMinutes(1))
+        if (EntryLifetime < Tokens.Revocation.SessionRevocationSet.MinEntryLifetime
+            || EntryLifetime > Tokens.Revocation.SessionRevocationSet.MaxEntryLifetime)
         {
-            problems.Add("EntryLifetime must be at least one minute.");
+            problems.Add("RedisSessionRevocationStoreOptions.EntryLifetime must be between one minute and 36,525 days.");
         }
 
-        if (HeartbeatInterval < TimeSpan.FromMilliseconds(10) || ResyncInterval < HeartbeatInterval)
+        if (HeartbeatInterval < TimeSpan.FromMilliseconds(10) || HeartbeatInterval > TimeSpan.FromMinutes(5))
         {
-            problems.Add("HeartbeatInterval must be at least 10 ms and ResyncInterval at least HeartbeatInterval.");
+            problems.Add("RedisSessionRevocationStoreOptions.HeartbeatInterval must be between 10 ms and 5 minutes.");
         }
 
-        if (StalenessLimit <= HeartbeatInterval)
+        if (ResyncInterval < HeartbeatInterval || ResyncInterval > TimeSpan.FromDays(1))
         {
-            problems.Add("StalenessLimit must be longer than HeartbeatInterval.");
+            problems.Add("RedisSessionRevocationStoreOptions.ResyncInterval must be at least HeartbeatInterval and at most one day.");
+        }
+
+        if (StalenessLimit <= HeartbeatInterval || StalenessLimit > TimeSpan.FromDays(1))
+        {
+            problems.Add("RedisSessionRevocationStoreOptions.StalenessLimit must be longer than HeartbeatInterval and at most one day.");
         }
 
         if (!Enum.IsDefined(StalenessPolicy))
         {
-            problems.Add("StalenessPolicy is not a defined RevocationStalenessPolicy.");
+            problems.Add("RedisSessionRevocationStoreOptions.StalenessPolicy is not a defined RevocationStalenessPolicy.");
         }
 
-        if (problems.Count > 0)
+        if (WriteTimeout < TimeSpan.FromMilliseconds(10) || WriteTimeout > TimeSpan.FromMinutes(5))
+        {
+            problems.Add("RedisSessionRevocationStoreOptions.WriteTimeout must be between 10 ms and 5 minutes.");
+        }
+
+        return problems;
+    }
+
+    /// <summary>A copy, so later changes to this object do not reach a running store.</summary>
+    internal RedisSessionRevocationStoreOptions Clone() => (RedisSessionRevocationStoreOptions)MemberwiseClone();
+
+    internal void ThrowIfInvalid()
+    {
+        if (Validate() is { Count: > 0 } problems)
         {
             throw new ArgumentException("The Redis revocation store options are invalid: " + string.Join(" ", problems), "options");
         }

@@ -1,16 +1,35 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Ductape.Sdk.Tokens;
+using Ductape.Sdk.Tokens.Revocation;
 
 namespace Ductape.Sdk.Redis;
 
+/// <summary>What a Redis value or pub/sub message turned out to be.</summary>
+internal enum RevocationMessage
+{
+    /// <summary>Not something this store wrote, or not well formed: skip it.</summary>
+    Unreadable = 0,
+
+    /// <summary>A revocation.</summary>
+    Revocation,
+
+    /// <summary>An instance saying it is alive.</summary>
+    Heartbeat,
+}
+
 /// <summary>
 /// The JSON form of revocations in Redis values and pub/sub messages, written and read by hand (no reflection, AOT-clean).
-/// Instants travel as UTC ticks so every replica compares exactly what the writer meant.
+/// Instants travel as UTC ticks so every replica compares exactly what the writer meant. Whatever is under the prefix may
+/// have been written by anyone: reading is bounded in size and depth, checks every field, and never throws.
 /// </summary>
 internal static class RevocationCodec
 {
+    /// <summary>The largest value read; an identifier of the longest token fits several times over.</summary>
+    public const int MaxBytes = 256 * 1024;
+
+    private const long MaxTicks = 3155378975999999999; // DateTimeOffset.MaxValue
+
     public static byte[] Encode(SessionRevocation revocation)
     {
         var buffer = new ArrayBufferWriter<byte>(192);
@@ -37,8 +56,6 @@ internal static class RevocationCodec
 
                     w.WriteNumber("cut"u8, user.ExceptCutoff.UtcTicks);
                     break;
-                default:
-                    throw new ArgumentException($"Unknown revocation type {revocation.GetType().Name}.", nameof(revocation));
             }
 
             w.WriteNumber("until"u8, revocation.Until.UtcTicks);
@@ -62,65 +79,111 @@ internal static class RevocationCodec
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>The revocation a value holds; null for a heartbeat; throws <see cref="FormatException"/> for anything else.</summary>
-    public static SessionRevocation? Decode(ReadOnlySpan<byte> json)
+    /// <summary>Reads a value or message; <paramref name="revocation"/> is set, and well formed, only for a revocation.</summary>
+    public static RevocationMessage Decode(ReadOnlySpan<byte> json, out SessionRevocation? revocation)
     {
-        string? type = null, sid = null, prd = null, env = null, tag = null, id = null, exc = null;
-        long? nbf = null, cut = null, until = null;
+        revocation = null;
+        if (json.IsEmpty || json.Length > MaxBytes)
+        {
+            return RevocationMessage.Unreadable;
+        }
+
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 4 });
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                throw new FormatException("Not a revocation.");
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = reader.GetString();
-                reader.Read();
-                switch (name)
-                {
-                    case "t": type = reader.GetString(); break;
-                    case "sid": sid = reader.GetString(); break;
-                    case "prd": prd = reader.GetString(); break;
-                    case "env": env = reader.GetString(); break;
-                    case "tag": tag = reader.GetString(); break;
-                    case "id": id = reader.GetString(); break;
-                    case "exc": exc = reader.GetString(); break;
-                    case "nbf": nbf = reader.GetInt64(); break;
-                    case "cut": cut = reader.GetInt64(); break;
-                    case "until": until = reader.GetInt64(); break;
-                    default: reader.Skip(); break;
-                }
-            }
+            return Read(json, out revocation);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or ArgumentException)
         {
-            throw new FormatException("Not a revocation.", ex);
+            revocation = null;
+            return RevocationMessage.Unreadable;
         }
-
-        return type switch
-        {
-            "h" => null,
-            "s" when sid is { Length: > 0 } && until is { } u => new SessionIdRevocation(sid, Instant(u)),
-            "u" when prd is { Length: > 0 } && env is { Length: > 0 } && tag is { Length: > 0 } && id is { Length: > 0 }
-                     && nbf is { } n && cut is { } c && until is { } u =>
-                new UserRevocation(new SessionScope(prd, env, tag), id, Instant(n), exc, Instant(c), Instant(u)),
-            _ => throw new FormatException("Not a revocation."),
-        };
     }
 
-    /// <summary>
-    /// The Redis key of a revocation: a session's by its id (one entry however often it is revoked), a user's by a hash of
-    /// its content (identical summaries written by several replicas land on one key).
-    /// </summary>
-    public static string KeyFor(string prefix, SessionRevocation revocation) => revocation switch
+    private static RevocationMessage Read(ReadOnlySpan<byte> json, out SessionRevocation? revocation)
     {
-        SessionIdRevocation session => prefix + "s:" + session.SessionId,
-        _ => prefix + "u:" + Convert.ToHexString(SHA256.HashData(Encode(revocation with { Until = DateTimeOffset.MinValue }))),
-    };
+        revocation = null;
+        string? type = null, sid = null, prd = null, env = null, tag = null, id = null, exc = null;
+        long? nbf = null, cut = null, until = null;
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 4 });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return RevocationMessage.Unreadable;
+        }
 
-    private static DateTimeOffset Instant(long ticks) =>
-        ticks is >= 0 and <= 3155378975999999999 ? new DateTimeOffset(ticks, TimeSpan.Zero) : throw new FormatException("Instant out of range.");
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString();
+            reader.Read();
+            var ok = name switch
+            {
+                "t" => Text(ref reader, ref type),
+                "sid" => Text(ref reader, ref sid),
+                "prd" => Text(ref reader, ref prd),
+                "env" => Text(ref reader, ref env),
+                "tag" => Text(ref reader, ref tag),
+                "id" => Text(ref reader, ref id),
+                "exc" => Text(ref reader, ref exc),
+                "nbf" => Ticks(ref reader, ref nbf),
+                "cut" => Ticks(ref reader, ref cut),
+                "until" => Ticks(ref reader, ref until),
+                _ => reader.TrySkip(),
+            };
+            if (!ok)
+            {
+                return RevocationMessage.Unreadable;
+            }
+        }
+
+        if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+        {
+            return RevocationMessage.Unreadable;
+        }
+
+        revocation = type switch
+        {
+            "s" when sid is not null && until is { } u => new SessionIdRevocation(sid, Instant(u)),
+            "u" when prd is not null && env is not null && tag is not null && id is not null && nbf is { } n && cut is { } c
+                     && until is { } u =>
+                new UserRevocation(new SessionScope(prd, env, tag), id, Instant(n), exc, Instant(c), Instant(u)),
+            _ => null,
+        };
+        if (revocation is not null)
+        {
+            return revocation.IsWellFormed ? RevocationMessage.Revocation : Unread(out revocation);
+        }
+
+        return type == "h" ? RevocationMessage.Heartbeat : RevocationMessage.Unreadable;
+    }
+
+    private static RevocationMessage Unread(out SessionRevocation? revocation)
+    {
+        revocation = null;
+        return RevocationMessage.Unreadable;
+    }
+
+    /// <summary>A string member, once: a repeated member is a sign of something this store did not write.</summary>
+    private static bool Text(ref Utf8JsonReader reader, ref string? value)
+    {
+        if (value is not null || reader.TokenType != JsonTokenType.String)
+        {
+            return false;
+        }
+
+        value = reader.GetString();
+        return true;
+    }
+
+    private static bool Ticks(ref Utf8JsonReader reader, ref long? value)
+    {
+        if (value is not null || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var ticks)
+            || ticks is < 0 or > MaxTicks)
+        {
+            return false;
+        }
+
+        value = ticks;
+        return true;
+    }
+
+    private static DateTimeOffset Instant(long ticks) => new(ticks, TimeSpan.Zero);
 }

@@ -199,7 +199,7 @@ internal sealed class LocalSessions(
         bool valid;
         lock (_gate)
         {
-            valid = result.Session is { } s && _sessions.TryGetValue(s.Id, out var live) && !live.Revoked;
+            valid = result.Session is { } s && _sessions.TryGetValue(s.SessionId, out var live) && !live.Revoked;
         }
 
         if (!valid)
@@ -214,7 +214,7 @@ internal sealed class LocalSessions(
             w.WriteBoolean("valid", true);
             w.WritePropertyName("data");
             session.Data.WriteTo(w);
-            w.WriteString("sessionId", session.Id);
+            w.WriteString("sessionId", session.SessionId);
             w.WriteString("expiresAt", session.ExpiresAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             w.WriteEndObject();
         };

@@ -2,9 +2,6 @@ using Ductape.Sdk.Products;
 using Ductape.Sdk.Sessions;
 using Ductape.Sdk.Tokens;
 using Ductape.Sdk.Proxy;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Ductape.Sdk;
 
@@ -18,12 +15,9 @@ namespace Ductape.Sdk;
 /// var sessions = await client.Products.Sessions.FetchAllAsync();
 /// </code>
 /// </example>
-public partial class DuctapeClient : IDisposable
+public class DuctapeClient : IDisposable
 {
     private readonly HttpClient? _ownedHttpClient;
-    private readonly ProxySender? _transport;
-    private readonly SessionsClient? _sessions;
-    private IDisposable? _optionsSubscription;
 
     /// <summary>For mocking frameworks only: a client built this way sends nothing.</summary>
     protected DuctapeClient()
@@ -53,62 +47,33 @@ public partial class DuctapeClient : IDisposable
     }
 
     private DuctapeClient(HttpClient httpClient, DuctapeClientOptions options, bool owned)
-        : this(ValidHttpClient(httpClient), options)
+        : this(ValidHttpClient(httpClient), FixedSettings(options))
     {
         _ownedHttpClient = owned ? httpClient : null;
     }
 
-    /// <summary>Builds a client that takes an <see cref="HttpClient"/> from <paramref name="httpClients"/> for every call (DI).</summary>
-    internal DuctapeClient(Func<HttpClient> httpClients, DuctapeClientOptions options)
+    /// <summary>
+    /// Builds a client that takes an <see cref="HttpClient"/> from <paramref name="httpClients"/> for every call and reads its
+    /// settings from <paramref name="settings"/> (under <c>AddDuctape</c>, replaced by each valid configuration reload).
+    /// </summary>
+    internal DuctapeClient(Func<HttpClient> httpClients, ClientSettingsSource settings)
+    {
+        var options = settings.Current.Options;
+        var transport = new ProxySender(httpClients, options, () => settings.Current.AccessKey);
+        Products = new ProductsClient(transport);
+        Sessions = new SessionsClient(transport, settings);
+    }
+
+    private static ClientSettingsSource FixedSettings(DuctapeClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.ThrowIfInvalid();
-        var transport = new ProxySender(httpClients, options);
-        var validator = options.ResolveSessionKeys() is { } keys ? CreateValidator(keys, options) : null;
-        var revocations = options.RevocationStore ?? (validator is null ? null
+        // A copy: later changes to the caller's object must not reach a running client.
+        options = options.Clone();
+        var revocations = options.RevocationStore ?? (options.ResolveSessionKeys() is null ? null
             : new InMemorySessionRevocationStore(new SessionRevocationStoreOptions { TimeProvider = options.TimeProvider }));
-        _transport = transport;
-        Products = new ProductsClient(transport);
-        Sessions = _sessions = new SessionsClient(transport, validator, revocations, options.RevocationRecheckInterval, transport.HasAccessKey);
+        return new ClientSettingsSource(ClientSettings.Create(options, revocations));
     }
-
-    /// <summary>
-    /// Under a host, follows the named options: a changed access key or session-key set takes effect on the next call without
-    /// a restart (the monitor validated the options). Other settings are read once.
-    /// </summary>
-    internal void FollowChanges(IOptionsMonitor<DuctapeClientOptions> monitor, string name) =>
-        _optionsSubscription = monitor.OnChange((options, changed) =>
-        {
-            if ((changed ?? Options.DefaultName) != name)
-            {
-                return;
-            }
-
-            // A reload with a mistake (a key with a line break, a bad session key) must not take a running client down:
-            // the last valid settings stay, and the log says why (never the values).
-            if (options.Validate() is { Count: > 0 } problems)
-            {
-                LogInvalidReload(options.LoggerFactory?.CreateLogger("Ductape.Sdk") ?? NullLogger.Instance, name, string.Join(" ", problems));
-                return;
-            }
-
-            _transport?.UseAccessKey(options.AccessKey);
-            if (options.ResolveSessionKeys() is { } keys)
-            {
-                _sessions?.UseValidator(CreateValidator(keys, options));
-            }
-        });
-
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning,
-        Message = "The Ductape client options '{Name}' changed but are invalid, so the last valid settings stay in use: {Problems}")]
-    private static partial void LogInvalidReload(ILogger logger, string name, string problems);
-
-    // Calls may override product and env, so VerifyAsync names the audience per call (ValidateFor).
-    private static SessionTokenValidator CreateValidator(SessionKeyRing keys, DuctapeClientOptions options) =>
-        new(new SessionTokenValidationOptions
-        {
-            Keys = keys, TimeProvider = options.TimeProvider, ValidateAudience = false, Metrics = options.ResolveMetrics(),
-        });
 
     /// <summary>Product configuration: session types.</summary>
     public virtual ProductsClient Products { get; }
@@ -151,7 +116,6 @@ public partial class DuctapeClient : IDisposable
     {
         if (disposing)
         {
-            _optionsSubscription?.Dispose();
             _ownedHttpClient?.Dispose();
         }
     }

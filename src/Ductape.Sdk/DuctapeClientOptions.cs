@@ -226,6 +226,36 @@ public sealed class DuctapeClientOptions
         }
     }
 
+    /// <summary>A copy that shares nothing mutable with this object (the key ring and store are immutable or shared on purpose).</summary>
+    internal DuctapeClientOptions Clone()
+    {
+        var copy = new DuctapeClientOptions
+        {
+            AccessKey = AccessKey,
+            PublishableKey = PublishableKey,
+            SessionKeys = SessionKeys,
+            RevocationStore = RevocationStore,
+            RevocationRecheckInterval = RevocationRecheckInterval,
+            BaseUrl = BaseUrl,
+            MaxResponseBytes = MaxResponseBytes,
+            Product = Product,
+            Env = Env,
+            Timeout = Timeout,
+            Retry = Retry.Clone(),
+            TimeProvider = TimeProvider,
+            LoggerFactory = LoggerFactory,
+            MeterFactory = MeterFactory,
+            Metrics = Metrics,
+            ConfigurationProblems = ConfigurationProblems,
+        };
+        foreach (var text in SessionKeyTexts)
+        {
+            copy.SessionKeyTexts.Add(text);
+        }
+
+        return copy;
+    }
+
     internal void ThrowIfInvalid()
     {
         var problems = Validate();

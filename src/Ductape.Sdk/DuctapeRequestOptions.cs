@@ -17,4 +17,10 @@ public sealed class DuctapeRequestOptions
 
     /// <summary>The longest this call may take, all attempts included, instead of <see cref="DuctapeClientOptions.Timeout"/>.</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>
+    /// How many times this call may be retried (0–10) instead of <see cref="DuctapeRetryOptions.MaxRetries"/>: 0 for a single
+    /// attempt, as a health probe or a latency-sensitive call wants.
+    /// </summary>
+    public int? MaxRetries { get; init; }
 }

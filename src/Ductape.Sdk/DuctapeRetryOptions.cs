@@ -26,7 +26,7 @@ public sealed class DuctapeRetryOptions
 
     internal IEnumerable<string> Validate()
     {
-        if (MaxRetries is < 0 or > 10)
+        if (MaxRetries is < 0 or > MaxAllowedRetries)
         {
             yield return "DuctapeClientOptions.Retry.MaxRetries must be between 0 and 10.";
         }
@@ -56,4 +56,17 @@ public sealed class DuctapeRetryOptions
             yield return "DuctapeClientOptions.Retry.MaxDelay and MaxRetryAfter must be at most 24 days.";
         }
     }
+
+    /// <summary>The most retries a call may make (a setting or a per-call <see cref="DuctapeRequestOptions.MaxRetries"/>): 10.</summary>
+    public const int MaxAllowedRetries = 10;
+
+    /// <summary>A copy, so later changes to this object do not reach a running client.</summary>
+    internal DuctapeRetryOptions Clone() => new()
+    {
+        MaxRetries = MaxRetries,
+        BaseDelay = BaseDelay,
+        MaxDelay = MaxDelay,
+        MaxRetryAfter = MaxRetryAfter,
+        AttemptTimeout = AttemptTimeout,
+    };
 }

@@ -16,7 +16,7 @@ public class ConventionTests
     [
         typeof(DuctapeClient), typeof(ProductsClient), typeof(ProductSessionsClient), typeof(Ductape.Sdk.Sessions.SessionsClient),
         typeof(DuctapeException), typeof(Ductape.Sdk.Sessions.SessionUser),
-        typeof(Ductape.Sdk.Tokens.SessionRevocation), // abstract base of a closed hierarchy (private protected constructor)
+        typeof(Ductape.Sdk.Tokens.Revocation.SessionRevocation), // abstract base of a closed hierarchy (private protected constructor)
     ];
 
     [Test]

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Ductape.Sdk;
 using Ductape.Sdk.Tokens;
@@ -96,14 +95,18 @@ public static class DuctapeServiceCollectionExtensions
         // into it and the registered validators read from it, so a revocation is honoured by the auth handler at once.
         services.TryAddSingleton<ISessionRevocationStore>(sp => new InMemorySessionRevocationStore(
             new SessionRevocationStoreOptions { TimeProvider = sp.GetService<TimeProvider>() ?? TimeProvider.System }));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DuctapeClientOptions>, DuctapeClientOptionsValidator>());
+        // The one "last valid options" gate of every registration: it validates, and what it adopts is what runs.
+        services.TryAddSingleton(sp => new DuctapeOptionsGate(sp.GetService<ILoggerFactory>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DuctapeClientOptions>, DuctapeOptionsGate>(
+            sp => sp.GetRequiredService<DuctapeOptionsGate>()));
         services.TryAddSingleton(sp => DuctapeMetrics.For(sp.GetService<IMeterFactory>()));
 
         var httpClientName = name.Length == 0 ? HttpClientPrefix : $"{HttpClientPrefix}:{name}";
         var builder = services.AddHttpClient(httpClientName)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(DuctapeHttp.CreatePrimaryHandler)
-            .AddHttpMessageHandler(sp => new DuctapeResilienceHandler(Resolve(sp, name)))
+            // Built from the settings the gate adopted: a handler built after an invalid reload still has the last valid ones.
+            .AddHttpMessageHandler(sp => new DuctapeResilienceHandler(Settings(sp, name).Current.Options))
             // The factory's logging writes header values at Trace: only harmless ones keep theirs (never the access key).
             .RedactLoggedHeaders(header => !DuctapeHttp.LoggableHeaders.Contains(header));
 
@@ -123,16 +126,11 @@ public static class DuctapeServiceCollectionExtensions
         Func<IServiceProvider, DuctapeClient> client = sp =>
         {
             var factory = sp.GetRequiredService<IHttpClientFactory>();
-            var monitor = sp.GetRequiredService<IOptionsMonitor<DuctapeClientOptions>>();
-            var created = new DuctapeClient(() => factory.CreateClient(httpClientName), monitor.Get(name));
-            created.FollowChanges(monitor, name);
-            return created;
+            return new DuctapeClient(() => factory.CreateClient(httpClientName), Settings(sp, name));
         };
-        // Transient over a per-registration cache: the same validator until the options change (rotated session keys), then
-        // a new one, so the authentication handler, which resolves it per request, follows a reload.
-        var sourceKey = new ValidatorSourceKey(name);
-        services.TryAddKeyedSingleton(sourceKey, (sp, _) => new ValidatorSource(sp.GetRequiredService<IOptionsMonitor<DuctapeClientOptions>>(), name));
-        Func<IServiceProvider, SessionTokenValidator> validator = sp => sp.GetRequiredKeyedService<ValidatorSource>(sourceKey).Current;
+        // Transient over the gate: the same validator until a valid reload replaces the settings (rotated session keys),
+        // so the authentication handler, which resolves it per request, follows a rotation and ignores an invalid reload.
+        Func<IServiceProvider, SessionTokenValidator> validator = sp => RegisteredValidator(Settings(sp, name).Current);
 
         if (key is null)
         {
@@ -148,89 +146,24 @@ public static class DuctapeServiceCollectionExtensions
         return builder;
     }
 
-    private static DuctapeClientOptions Resolve(IServiceProvider services, string name)
-    {
-        return services.GetRequiredService<IOptionsMonitor<DuctapeClientOptions>>().Get(name);
-    }
+    /// <summary>A registration's current settings, as the options gate adopted them.</summary>
+    internal static ClientSettingsSource Settings(IServiceProvider services, string name) =>
+        services.GetRequiredService<DuctapeOptionsGate>().For(services.GetRequiredService<IOptionsMonitor<DuctapeClientOptions>>(), name);
+
+    /// <summary>The registered validator: the registration's own, which must check the audience of its product and env.</summary>
+    private static SessionTokenValidator RegisteredValidator(ClientSettings settings) =>
+        settings.Validator is not { } validator
+            ? throw new InvalidOperationException(
+                "SessionTokenValidator needs DuctapeClientOptions.SessionKeys: set them in AddDuctape(...) (configuration: Ductape:SessionKeys).")
+            : !ClientSettings.HasAudience(settings.Options)
+                ? throw new InvalidOperationException(
+                    "SessionTokenValidator needs DuctapeClientOptions.Product and Env: tokens are accepted only for that product and environment.")
+                : validator;
 
     private sealed class SectionChangeTokenSource(string name, Configuration.IConfiguration section) : IOptionsChangeTokenSource<DuctapeClientOptions>
     {
         public string Name => name;
 
         public Primitives.IChangeToken GetChangeToken() => section.GetReloadToken();
-    }
-
-    private sealed record ValidatorSourceKey(string Name);
-
-    /// <summary>The validator for one registration's current options; rebuilt only when the monitor hands out new options.</summary>
-    private sealed class ValidatorSource(IOptionsMonitor<DuctapeClientOptions> monitor, string name)
-    {
-        private volatile Built? _built;
-
-        public SessionTokenValidator Current
-        {
-            get
-            {
-                var options = monitor.Get(name); // the same instance until the options change
-                if (_built is { } built)
-                {
-                    if (ReferenceEquals(built.Options, options))
-                    {
-                        return built.Validator;
-                    }
-
-                    if (options.Validate().Count > 0)
-                    {
-                        // An invalid reload keeps the last valid keys; remember these options so it is checked once, not per request.
-                        _built = built with { Options = options };
-                        return built.Validator;
-                    }
-                }
-
-                var validator = Create(options);
-                _built = new Built(options, validator);
-                return validator;
-            }
-        }
-
-        private static SessionTokenValidator Create(DuctapeClientOptions options) => new(new SessionTokenValidationOptions
-        {
-            Keys = options.ResolveSessionKeys() ?? throw new InvalidOperationException(
-                "SessionTokenValidator needs DuctapeClientOptions.SessionKeys: set them in AddDuctape(...) (configuration: Ductape:SessionKeys)."),
-            // Tokens are accepted only for the client's own product and environment.
-            Product = !string.IsNullOrWhiteSpace(options.Product) ? options.Product : throw new InvalidOperationException(
-                "SessionTokenValidator needs DuctapeClientOptions.Product and Env: tokens are accepted only for that product and environment."),
-            Env = !string.IsNullOrWhiteSpace(options.Env) ? options.Env : throw new InvalidOperationException(
-                "SessionTokenValidator needs DuctapeClientOptions.Product and Env: tokens are accepted only for that product and environment."),
-            TimeProvider = options.TimeProvider,
-            RevocationStore = options.RevocationStore,
-            Metrics = options.ResolveMetrics(),
-        });
-
-        private sealed record Built(DuctapeClientOptions Options, SessionTokenValidator Validator);
-    }
-
-    /// <summary>
-    /// Fails start-up on invalid options. Once a registration's options were valid, a later invalid reload is let through
-    /// here — the monitor would otherwise throw into the configuration reload — and the client and validator keep their
-    /// last valid settings and log why.
-    /// </summary>
-    private sealed class DuctapeClientOptionsValidator : IValidateOptions<DuctapeClientOptions>
-    {
-        private readonly ConcurrentDictionary<string, bool> _wereValid = new(StringComparer.Ordinal);
-
-        public ValidateOptionsResult Validate(string? name, DuctapeClientOptions options)
-        {
-            var problems = options.Validate();
-            if (problems.Count == 0)
-            {
-                _wereValid[name ?? Options.Options.DefaultName] = true;
-            }
-
-            return problems.Count == 0 || _wereValid.ContainsKey(name ?? Options.Options.DefaultName)
-                ? ValidateOptionsResult.Success
-                : ValidateOptionsResult.Fail($"Ductape client options{(string.IsNullOrEmpty(name) ? "" : $" '{name}'")} are invalid: " +
-                    string.Join(" ", problems));
-        }
     }
 }

@@ -29,14 +29,7 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
     public DuctapeResilienceHandler(DuctapeClientOptions options)
     {
         // Copies, so later changes to the options object do not reach a running client.
-        _retry = new DuctapeRetryOptions
-        {
-            MaxRetries = options.Retry.MaxRetries,
-            BaseDelay = options.Retry.BaseDelay,
-            MaxDelay = options.Retry.MaxDelay,
-            MaxRetryAfter = options.Retry.MaxRetryAfter,
-            AttemptTimeout = options.Retry.AttemptTimeout,
-        };
+        _retry = options.Retry.Clone();
         _timeout = options.Timeout;
         _maxResponseBytes = options.MaxResponseBytes;
         _time = options.TimeProvider;
@@ -146,26 +139,24 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
     private ResiliencePipeline<HttpResponseMessage> BuildPipeline()
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time };
-        if (_retry.MaxRetries > 0)
+        // The most any call may make; ShouldRetry applies the call's own limit (the client's, or a per-call one).
+        builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
         {
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            MaxRetryAttempts = DuctapeRetryOptions.MaxAllowedRetries,
+            ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
+            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(DelayBefore(args.AttemptNumber, args.Outcome, State(args.Context))),
+            OnRetry = args =>
             {
-                MaxRetryAttempts = _retry.MaxRetries,
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(DelayBefore(args.AttemptNumber, args.Outcome, State(args.Context))),
-                OnRetry = args =>
-                {
-                    var request = State(args.Context).Request;
-                    _retries.Add(1, new KeyValuePair<string, object?>("ductape.method", MethodOf(request)));
-                    LogRetry(
-                        request,
-                        args.AttemptNumber + 1,
-                        args.Outcome.Result is { } response ? $"{(int)response.StatusCode}" : args.Outcome.Exception?.GetType().Name ?? "unknown",
-                        args.RetryDelay);
-                    return default;
-                },
-            });
-        }
+                var request = State(args.Context).Request;
+                _retries.Add(1, new KeyValuePair<string, object?>("ductape.method", MethodOf(request)));
+                LogRetry(
+                    request,
+                    args.AttemptNumber + 1,
+                    args.Outcome.Result is { } response ? $"{(int)response.StatusCode}" : args.Outcome.Exception?.GetType().Name ?? "unknown",
+                    args.RetryDelay);
+                return default;
+            },
+        });
 
         builder.AddTimeout(new TimeoutStrategyOptions
         {
@@ -203,7 +194,9 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
 
     private bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
     {
-        if (context.CancellationToken.IsCancellationRequested || State(context).OverallTimedOut)
+        var state = State(context);
+        if (context.CancellationToken.IsCancellationRequested || state.OverallTimedOut
+            || state.Attempts > ((state.Request as ProxyRequest)?.MaxRetries ?? _retry.MaxRetries))
         {
             return false;
         }

@@ -17,8 +17,8 @@ internal sealed class ProxySender
 
     // A provider, not a client: under IHttpClientFactory each call takes a fresh HttpClient so pooled handlers can rotate.
     private readonly Func<HttpClient> _http;
-    // Replaced when the host's options change (a rotated access key); read once per request.
-    private volatile string? _accessKey;
+    // Read once per request: under a host, a valid reload may rotate the access key.
+    private readonly Func<string?> _accessKey;
     private readonly Uri _endpoint;
     private readonly string _host;
     private readonly string? _product;
@@ -27,10 +27,10 @@ internal sealed class ProxySender
     private readonly TimeProvider _time;
     private readonly System.Diagnostics.Metrics.Histogram<double> _requestDuration;
 
-    public ProxySender(Func<HttpClient> http, DuctapeClientOptions options)
+    public ProxySender(Func<HttpClient> http, DuctapeClientOptions options, Func<string?> accessKey)
     {
         _http = http;
-        _accessKey = string.IsNullOrWhiteSpace(options.AccessKey) ? null : options.AccessKey;
+        _accessKey = accessKey;
         _endpoint = DuctapeHttp.ExecuteEndpoint(options.BaseUrl);
         _host = HostOf(_endpoint);
         _product = options.Product;
@@ -39,10 +39,6 @@ internal sealed class ProxySender
         _time = options.TimeProvider;
         _requestDuration = options.ResolveMetrics().RequestDuration;
     }
-
-    /// <summary>Requests from now on carry this access key (the host's options changed; they were validated).</summary>
-    public void UseAccessKey(string? accessKey) =>
-        _accessKey = string.IsNullOrWhiteSpace(accessKey) ? null : accessKey;
 
     /// <summary>The product for a call: the call's own, else the client's; neither is a configuration error.</summary>
     public string ResolveProduct(DuctapeRequestOptions? options) =>
@@ -58,9 +54,6 @@ internal sealed class ProxySender
 
     /// <summary>The client's clock.</summary>
     public TimeProvider Time => _time;
-
-    /// <summary>Whether the client holds a backend access key (not only a publishable key).</summary>
-    public bool HasAccessKey => _accessKey is not null;
 
     /// <summary>The environment for a call, or null when neither the call nor the client sets one.</summary>
     public string? TryResolveEnv(DuctapeRequestOptions? options) => Resolve(options?.Env, _env);
@@ -98,6 +91,11 @@ internal sealed class ProxySender
         if (options.Timeout is { } timeout && (timeout <= TimeSpan.Zero || timeout > DuctapeClientOptions.MaxTimeout))
         {
             errors.Add(nameof(DuctapeRequestOptions.Timeout), "must be positive and at most 24 days");
+        }
+
+        if (options.MaxRetries is < 0 or > DuctapeRetryOptions.MaxAllowedRetries)
+        {
+            errors.Add(nameof(DuctapeRequestOptions.MaxRetries), $"must be between 0 and {DuctapeRetryOptions.MaxAllowedRetries}");
         }
 
         errors.ThrowIfAny();
@@ -297,7 +295,7 @@ internal sealed class ProxySender
 
     private ProxyRequest BuildRequest(ProxyOperation operation, ProxyCall call)
     {
-        var accessKey = _accessKey ?? throw new InvalidOperationException(
+        var accessKey = _accessKey() ?? throw new InvalidOperationException(
             "This call needs DuctapeClientOptions.AccessKey: a publishable key alone cannot call the Ductape API from a backend SDK.");
         var buffer = new MemoryStream(256);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -313,7 +311,7 @@ internal sealed class ProxySender
 
         var content = new ByteArrayContent(buffer.GetBuffer(), 0, (int)buffer.Length);
         content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=utf-8");
-        var request = new ProxyRequest(_endpoint, operation.Method, call.Options?.Timeout) { Content = content };
+        var request = new ProxyRequest(_endpoint, operation.Method, call.Options?.Timeout, call.Options?.MaxRetries) { Content = content };
 
         // One key per call, set once here: every retry re-sends this same message, so the key is identical on each attempt.
         var idempotencyKey = operation.ChangesState ? call.Options?.IdempotencyKey ?? Guid.NewGuid().ToString() : null;

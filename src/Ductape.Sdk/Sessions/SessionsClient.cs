@@ -17,40 +17,26 @@ public class SessionsClient
     private const int DefaultLimit = 20;
     private const int MaxLimit = 100;
 
-    private readonly ProxySender? _transport;
     private const int MaxRecheckEntries = 100_000;
 
-    // Replaced when the host's options change (rotated session keys); read once per verification.
-    private volatile SessionTokenValidator? _validator;
-    private readonly ISessionRevocationStore? _revocations;
-    private readonly TimeSpan? _recheckInterval;
+    private readonly ProxySender? _transport;
+    private readonly ClientSettingsSource? _settings;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _rechecked = new(StringComparer.Ordinal);
-    private readonly bool _backendKey;
-
-    /// <summary>Offline verification uses these keys from now on (the host's options changed); ignored without keys at start.</summary>
-    internal void UseValidator(SessionTokenValidator validator)
-    {
-        if (_validator is not null)
-        {
-            _validator = validator;
-        }
-    }
 
     /// <summary>For mocking frameworks only: a client built this way has no transport.</summary>
     protected SessionsClient()
     {
     }
 
-    internal SessionsClient(
-        ProxySender transport, SessionTokenValidator? validator, ISessionRevocationStore? revocations, TimeSpan? recheckInterval,
-        bool backendKey)
+    internal SessionsClient(ProxySender transport, ClientSettingsSource settings)
     {
         _transport = transport;
-        _validator = validator;
-        _revocations = revocations;
-        _recheckInterval = recheckInterval;
-        _backendKey = backendKey;
+        _settings = settings;
     }
+
+    // Read once per call: a valid configuration reload may replace the session keys.
+    private ClientSettings Settings => _settings?.Current
+        ?? throw new InvalidOperationException("This instance was built for mocking and cannot send requests.");
 
     private ProxySender Transport => _transport
         ?? throw new InvalidOperationException("This instance was built for mocking and cannot send requests.");
@@ -129,7 +115,8 @@ public class SessionsClient
 
         errors.ThrowIfAny();
         var (product, env) = ResolveLifecycle(options);
-        var validator = _validator;
+        var settings = Settings;
+        var validator = settings.Validator;
         var path = mode switch
         {
             SessionVerificationMode.Default => validator is null ? SessionVerificationMode.Server : SessionVerificationMode.OfflineWithRevocations,
@@ -145,31 +132,25 @@ public class SessionsClient
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        // The audience (product and env of this call) is the validator's own check, as everywhere else.
-        var result = validator!.ValidateFor(token, tag, product, env);
+        // Audience (this call's product and env) and revocations are the validator's own checks, as everywhere else; the
+        // Offline mode asks for the token checks alone.
+        var withRevocations = path == SessionVerificationMode.OfflineWithRevocations;
+        var result = validator!.ValidateFor(token, tag, product, env, checkRevocations: withRevocations);
         if (result.Session is not { } session)
         {
             return Invalid(path, result.Failure);
         }
 
-        if (path == SessionVerificationMode.OfflineWithRevocations && _revocations is not null)
+        if (withRevocations && settings.Revocations is { } revocations && DueForRecheck(session.SessionId, settings) &&
+            !await StillValidOnServerAsync(tag, token, session.SessionId, revocations, options, product, env, cancellationToken)
+                .ConfigureAwait(false))
         {
-            var state = _revocations.Check(session);
-            if (state != SessionRevocationState.Active)
-            {
-                return Invalid(path, state == SessionRevocationState.Revoked ? SessionTokenFailure.Revoked : SessionTokenFailure.RevocationUnknown);
-            }
-
-            if (DueForRecheck(session.Id) &&
-                !await StillValidOnServerAsync(tag, token, session.Id, options, product, env, cancellationToken).ConfigureAwait(false))
-            {
-                return Invalid(path, SessionTokenFailure.Revoked);
-            }
+            return Invalid(path, SessionTokenFailure.Revoked);
         }
 
         return new SessionVerification
         {
-            IsValid = true, Data = session.Data, SessionId = session.Id, ExpiresAt = session.ExpiresAt, VerifiedBy = path,
+            IsValid = true, Data = session.Data, SessionId = session.SessionId, ExpiresAt = session.ExpiresAt, VerifiedBy = path,
         };
     }
 
@@ -204,8 +185,8 @@ public class SessionsClient
     }
 
     /// <summary>Whether the optional server re-check is on and this session was not re-checked within the interval.</summary>
-    private bool DueForRecheck(string sessionId) =>
-        _recheckInterval is { } interval
+    private bool DueForRecheck(string sessionId, ClientSettings settings) =>
+        settings.Options.RevocationRecheckInterval is { } interval
         && (!_rechecked.TryGetValue(sessionId, out var at) || Transport.Time.GetUtcNow() - at >= interval);
 
     /// <summary>
@@ -214,8 +195,8 @@ public class SessionsClient
     /// that is a bound on staleness, not the primary check).
     /// </summary>
     private async Task<bool> StillValidOnServerAsync(
-        string tag, string token, string sessionId, DuctapeRequestOptions? options, string product, string env,
-        CancellationToken cancellationToken)
+        string tag, string token, string sessionId, ISessionRevocationStore revocations, DuctapeRequestOptions? options,
+        string product, string env, CancellationToken cancellationToken)
     {
         SessionVerification answer;
         try
@@ -236,7 +217,8 @@ public class SessionsClient
         _rechecked[sessionId] = Transport.Time.GetUtcNow();
         if (!answer.IsValid)
         {
-            await _revocations!.RevokeSessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            await RecordRevocationAsync(revocations, r => r.RevokeSessionAsync(sessionId, CancellationToken.None), "session")
+                .ConfigureAwait(false);
         }
 
         return answer.IsValid;
@@ -301,12 +283,13 @@ public class SessionsClient
         }, tag, cancellationToken, product, env).ConfigureAwait(false);
 
         // Ductape has revoked it: offline validation (here, and on every instance sharing the store) must agree.
-        if (_revocations is not null)
+        if (Settings.Revocations is { } revocations)
         {
             await (!string.IsNullOrWhiteSpace(sessionId)
-                ? _revocations.RevokeSessionAsync(sessionId, CancellationToken.None)
-                : _revocations.RevokeIdentifierAsync(new SessionScope(product, env, tag), identifier!, null, CancellationToken.None))
-                .ConfigureAwait(false);
+                ? RecordRevocationAsync(revocations, r => r.RevokeSessionAsync(sessionId, CancellationToken.None), "session")
+                : RecordRevocationAsync(revocations,
+                    r => r.RevokeIdentifierAsync(new SessionScope(product, env, tag), identifier!, null, CancellationToken.None),
+                    "user's sessions")).ConfigureAwait(false);
         }
 
         return result.Revoked;
@@ -358,12 +341,14 @@ public class SessionsClient
                 w.WriteString("excludeSessionId"u8, excludeSessionId);
             }
         }, tag, cancellationToken, product, env).ConfigureAwait(false);
-        if (_revocations is not null)
+        if (Settings.Revocations is { } revocations)
         {
             // Not cancellable: Ductape has acted, so the store must learn it whatever the caller does now.
-            await _revocations.RevokeIdentifierAsync(new SessionScope(product, env, tag), identifier, excludeSessionId, CancellationToken.None)
-                .ConfigureAwait(false);
+            await RecordRevocationAsync(revocations,
+                r => r.RevokeIdentifierAsync(new SessionScope(product, env, tag), identifier, excludeSessionId, CancellationToken.None),
+                "user's sessions").ConfigureAwait(false);
         }
+
         return result.Revoked;
     }
 
@@ -570,9 +555,30 @@ public class SessionsClient
         }
     }
 
+    /// <summary>
+    /// Records a revocation Ductape has made in the store, so offline validation agrees. Whatever the store throws reaches the
+    /// caller as a <see cref="DuctapeRevocationNotSharedException"/> that says Ductape's own revocation stands.
+    /// </summary>
+    private static async Task RecordRevocationAsync(
+        ISessionRevocationStore revocations, Func<ISessionRevocationStore, Task> record, string what)
+    {
+        try
+        {
+            await record(revocations).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            throw new DuctapeRevocationNotSharedException(
+                $"Ductape has revoked the {what}, but the revocation store could not share it with other instances " +
+                $"({(ex is DuctapeRevocationNotSharedException ? "not shared in time" : ex.GetType().Name)}): they may accept " +
+                "its tokens until they hear of it. Retrying the revocation is safe." +
+                (ex is DuctapeRevocationNotSharedException ? " The store keeps trying in the background meanwhile." : ""), ex);
+        }
+    }
+
     private (string Product, string Env) ResolveLifecycle(DuctapeRequestOptions? options)
     {
-        if (!_backendKey && _transport is not null)
+        if (_transport is not null && Settings.AccessKey is null)
         {
             throw new InvalidOperationException(
                 "Sessions are started, verified, refreshed and revoked on your backend only: set DuctapeClientOptions.AccessKey " +

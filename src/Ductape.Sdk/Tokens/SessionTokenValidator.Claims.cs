@@ -6,7 +6,8 @@ namespace Ductape.Sdk.Tokens;
 public sealed partial class SessionTokenValidator
 {
     private SessionTokenValidationResult ReadClaims(
-        ReadOnlySpan<byte> json, ReadOnlySpan<char> prefix, string? expectedTag, string? expectedProduct, string? expectedEnv)
+        ReadOnlySpan<byte> json, ReadOnlySpan<char> prefix, string? expectedTag, string? expectedProduct, string? expectedEnv,
+        bool checkRevocations)
     {
         string? sub = null, sid = null, prd = null, env = null;
         double? iat = null, nbf = null, exp = null;
@@ -130,10 +131,13 @@ public sealed partial class SessionTokenValidator
         var session = new ValidatedSession(
             sid, expectedTag ?? prefix.ToString(), prd, env, sub,
             ToInstant(iat.Value), ToInstant(nbf.Value), ToInstant(exp.Value), data);
-        return _revocations is null ? SessionTokenValidationResult.Valid(session) : CheckRevocation(session);
+        return _revocations is null || !checkRevocations ? SessionTokenValidationResult.Valid(session) : CheckRevocation(session);
     }
 
-    /// <summary>The last step: the store answers from memory; a store that throws is treated as not knowing.</summary>
+    /// <summary>
+    /// The last step, and the only place that asks a revocation store: it answers from memory; a store that throws is
+    /// treated as not knowing (fail closed), never as an exception out of a validation.
+    /// </summary>
     private SessionTokenValidationResult CheckRevocation(ValidatedSession session)
     {
         SessionRevocationState state;

@@ -102,7 +102,7 @@ public sealed partial class SessionTokenValidator
     /// <inheritdoc cref="Validate(string?, string?)"/>
     public SessionTokenValidationResult Validate(ReadOnlySpan<char> token, string? expectedTag = null)
 #pragma warning restore RS0026
-        => Record(ValidateCore(token, expectedTag, _product, _env));
+        => Record(ValidateCore(token, expectedTag, _product, _env, checkRevocations: true));
 
     /// <summary>
     /// Validates a token for a product and environment given per call instead of the options' (one validator serving
@@ -114,12 +114,22 @@ public sealed partial class SessionTokenValidator
     /// <param name="env">The environment the token must belong to.</param>
     /// <returns>The result; never null.</returns>
     /// <exception cref="ArgumentException"><paramref name="product"/> or <paramref name="env"/> is blank.</exception>
-    public SessionTokenValidationResult ValidateFor(string? token, string? expectedTag, string product, string env)
+    public SessionTokenValidationResult ValidateFor(string? token, string? expectedTag, string product, string env) =>
+        ValidateFor(token, expectedTag, product, env, checkRevocations: true);
+
+    /// <summary>
+    /// <see cref="ValidateFor(string?, string?, string, string)"/>, optionally without the revocation step (the client's
+    /// <c>Offline</c> verification mode, which asks for the token checks alone).
+    /// </summary>
+    internal SessionTokenValidationResult ValidateFor(string? token, string? expectedTag, string product, string env, bool checkRevocations)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(product);
         ArgumentException.ThrowIfNullOrWhiteSpace(env);
-        return Record(ValidateCore(token.AsSpan(), expectedTag, product, env));
+        return Record(ValidateCore(token.AsSpan(), expectedTag, product, env, checkRevocations));
     }
+
+    /// <summary>Whether this validator consults a revocation store.</summary>
+    internal bool ChecksRevocations => _revocations is not null;
 
     private SessionTokenValidationResult Record(SessionTokenValidationResult result)
     {
@@ -131,7 +141,8 @@ public sealed partial class SessionTokenValidator
         return result;
     }
 
-    private SessionTokenValidationResult ValidateCore(ReadOnlySpan<char> token, string? expectedTag, string? product, string? env)
+    private SessionTokenValidationResult ValidateCore(
+        ReadOnlySpan<char> token, string? expectedTag, string? product, string? env, bool checkRevocations)
     {
         if (token.IsEmpty)
         {
@@ -227,7 +238,7 @@ public sealed partial class SessionTokenValidator
                 pool.Return(aes);
             }
 
-            return ReadClaims(plain, prefix, expectedTag, product, env);
+            return ReadClaims(plain, prefix, expectedTag, product, env, checkRevocations);
         }
         finally
         {

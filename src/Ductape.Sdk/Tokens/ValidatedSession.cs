@@ -14,7 +14,7 @@ public sealed class ValidatedSession
         string id, string tag, string product, string env, string identifier,
         DateTimeOffset issuedAt, DateTimeOffset notBefore, DateTimeOffset expiresAt, byte[] data)
     {
-        Id = id;
+        SessionId = id;
         Tag = tag;
         Product = product;
         Env = env;
@@ -26,7 +26,7 @@ public sealed class ValidatedSession
     }
 
     /// <summary>The session id (<c>sid</c>).</summary>
-    public string Id { get; }
+    public string SessionId { get; }
 
     /// <summary>The session type's tag.</summary>
     public string Tag { get; }
@@ -77,5 +77,5 @@ public sealed class ValidatedSession
     }
 
     /// <summary>Names the session without its data.</summary>
-    public override string ToString() => $"Session {Id} ({Tag}, {Product}/{Env}), expires {ExpiresAt:u}";
+    public override string ToString() => $"Session {SessionId} ({Tag}, {Product}/{Env}), expires {ExpiresAt:u}";
 }

@@ -23,7 +23,7 @@ public class SessionTokenIssuerTests
         Assert.That(issued.ToString(), Does.Not.Contain(issued.Token));
 
         var session = _kit.Validator().Validate(issued.Token, "session_name").Session!;
-        Assert.That(session.Id, Is.EqualTo(issued.SessionId));
+        Assert.That(session.SessionId, Is.EqualTo(issued.SessionId));
         Assert.That(session.Identifier, Is.EqualTo(issued.Identifier));
         Assert.That(session.ExpiresAt, Is.EqualTo(issued.ExpiresAt));
         Json.AssertEquivalent(session.Data, TokenTestKit.SeedData.GetRawText());
@@ -153,7 +153,7 @@ public class SessionTokenIssuerTests
         {
             var issued = issuer.Issue(SessionTokenValidatorTests.Descriptor() with { SessionId = "s" + i });
             var result = validator.Validate(issued.Token);
-            if (!result.IsValid || result.Session!.Id != "s" + i)
+            if (!result.IsValid || result.Session!.SessionId != "s" + i)
             {
                 Interlocked.Increment(ref failures);
             }

@@ -33,7 +33,7 @@ public class SessionTokenValidatorTests
         Assert.That(result.IsValid, Is.True, result.ToString());
         Assert.That(result.Failure, Is.EqualTo(SessionTokenFailure.None));
         var session = result.Session!;
-        Assert.That(session.Id, Is.EqualTo("ses_1"));
+        Assert.That(session.SessionId, Is.EqualTo("ses_1"));
         Assert.That(session.Tag, Is.EqualTo("session_name"));
         Assert.That(session.Product, Is.EqualTo("acme:shop"));
         Assert.That(session.Env, Is.EqualTo("prd"));

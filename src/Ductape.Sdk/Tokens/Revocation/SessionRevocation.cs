@@ -1,60 +1,33 @@
-namespace Ductape.Sdk.Tokens;
+namespace Ductape.Sdk.Tokens.Revocation;
 
 /// <summary>
 /// One revocation as stores hold and exchange it (a shared store's replicas apply what they hear). Applying the same
-/// revocations in any order, any number of times, gives the same state.
+/// revocations in any order, any number of times, gives the same state (<see cref="SessionRevocationSet.Apply"/>).
 /// </summary>
 /// <remarks>Closed: <see cref="SessionIdRevocation"/> and <see cref="UserRevocation"/> are the only kinds.</remarks>
 public abstract record SessionRevocation
 {
+    /// <summary>The longest id, identifier or scope part a revocation may hold: the longest token's length.</summary>
+    public const int MaxTextLength = 16 * 1024;
+
     private protected SessionRevocation(DateTimeOffset until) => Until = until;
 
     /// <summary>When the entry may be forgotten: every token it concerns has expired by then.</summary>
     public DateTimeOffset Until { get; init; }
-}
-
-/// <summary>One session, revoked by its id.</summary>
-/// <param name="SessionId">The session id (<c>sid</c>).</param>
-/// <param name="Until">When the entry may be forgotten.</param>
-public sealed record SessionIdRevocation(string SessionId, DateTimeOffset Until) : SessionRevocation(Until);
-
-/// <summary>
-/// Every session of one user issued (<c>iat</c>) before <see cref="NotBefore"/>, except <see cref="ExceptSessionId"/>, for
-/// which the cut-off is <see cref="ExceptCutoff"/> (an earlier revocation that did not spare it, or
-/// <see cref="DateTimeOffset.MinValue"/>).
-/// </summary>
-/// <param name="Scope">The product, environment and session type the identifier belongs to.</param>
-/// <param name="Identifier">The user's identifier.</param>
-/// <param name="NotBefore">Tokens issued before this instant are revoked.</param>
-/// <param name="ExceptSessionId">The session spared, or null.</param>
-/// <param name="ExceptCutoff">The cut-off for the spared session.</param>
-/// <param name="Until">When the entry may be forgotten.</param>
-public sealed record UserRevocation(
-    SessionScope Scope, string Identifier, DateTimeOffset NotBefore, string? ExceptSessionId, DateTimeOffset ExceptCutoff,
-    DateTimeOffset Until) : SessionRevocation(Until)
-{
-    /// <summary>The instant before which <paramref name="sessionId"/>'s tokens are revoked.</summary>
-    /// <param name="sessionId">A session of this user.</param>
-    /// <returns><see cref="ExceptCutoff"/> for the spared session, <see cref="NotBefore"/> for every other.</returns>
-    public DateTimeOffset CutoffFor(string sessionId) =>
-        ExceptSessionId is not null && string.Equals(sessionId, ExceptSessionId, StringComparison.Ordinal) ? ExceptCutoff : NotBefore;
 
     /// <summary>
-    /// What two revocations of the same user add up to, the same whichever comes first: the latest decides which session is
-    /// spared, and that session stays revoked by every earlier revocation that did not spare it.
+    /// Whether a set can hold this revocation: every id, identifier and scope part present, not blank and at most
+    /// <see cref="MaxTextLength"/> characters. A store reading revocations from shared storage skips one that is not (its
+    /// source is not to be trusted), instead of letting <see cref="SessionRevocationSet.Apply"/> refuse it.
     /// </summary>
-    /// <param name="other">Another revocation of the same user.</param>
-    /// <returns>The merged revocation.</returns>
-    public UserRevocation MergeWith(UserRevocation other)
+    public bool IsWellFormed => this switch
     {
-        ArgumentNullException.ThrowIfNull(other);
-        var (latest, earlier) = other.NotBefore > NotBefore
-            || (other.NotBefore == NotBefore && string.CompareOrdinal(other.ExceptSessionId, ExceptSessionId) < 0)
-            ? (other, this) : (this, other);
-        var cutoff = latest.ExceptSessionId is null ? DateTimeOffset.MinValue
-            : Max(latest.ExceptCutoff, earlier.CutoffFor(latest.ExceptSessionId));
-        return latest with { ExceptCutoff = cutoff, Until = Max(latest.Until, earlier.Until) };
-    }
+        SessionIdRevocation session => IsText(session.SessionId),
+        UserRevocation user => IsText(user.Identifier) && IsText(user.Scope.Product) && IsText(user.Scope.Env)
+                               && IsText(user.Scope.Tag) && (user.ExceptSessionId is null || IsText(user.ExceptSessionId)),
+        _ => false,
+    };
 
-    private static DateTimeOffset Max(DateTimeOffset x, DateTimeOffset y) => x > y ? x : y;
+    private static bool IsText(string? value) =>
+        value is { Length: > 0 and <= MaxTextLength } && !string.IsNullOrWhiteSpace(value);
 }
