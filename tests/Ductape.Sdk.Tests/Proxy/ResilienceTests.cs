@@ -222,7 +222,8 @@ public class ResilienceTests
         Assert.That(ex.Timeout, Is.EqualTo(TimeSpan.FromSeconds(15)));
         Assert.That(ex.Attempts, Is.EqualTo(2));
         Assert.That(ex.Message, Does.Contain("overall timeout of 15 s (2 attempt(s))"));
-        Assert.That(_mock.Time.GetUtcNow() - _mock.Requests[0].At, Is.LessThan(TimeSpan.FromSeconds(15.01)));
+        // When the last attempt was cancelled (exact: recorded inside the cancellation), not when the test saw the failure.
+        Assert.That(_mock.AttemptsCancelledAt.Last() - _mock.Requests[0].At, Is.LessThanOrEqualTo(TimeSpan.FromSeconds(15)));
     }
 
     [Test]
@@ -304,6 +305,36 @@ public class ResilienceTests
         var ex = Assert.ThrowsAsync<DuctapeApiException>(() => client.Products.Sessions.FetchAsync("s"));
         Assert.That(ex!.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
         Assert.That(_mock.Requests, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_per_call_retry_limit_replaces_the_clients_both_ways()
+    {
+        _mock.Then(_ => Status(HttpStatusCode.ServiceUnavailable));
+        using var client = Client(o => o.Retry.MaxRetries = 1);
+
+        Assert.ThrowsAsync<DuctapeApiException>(() =>
+            _mock.Drive(client.Products.Sessions.FetchAsync("s", new DuctapeRequestOptions { MaxRetries = 0 })));
+        Assert.That(_mock.Requests, Has.Count.EqualTo(1), "0: one attempt");
+
+        Assert.ThrowsAsync<DuctapeApiException>(() =>
+            _mock.Drive(client.Products.Sessions.FetchAsync("s", new DuctapeRequestOptions { MaxRetries = 3 })));
+        Assert.That(_mock.Requests, Has.Count.EqualTo(1 + 4), "3: four attempts, more than the client's own 1");
+        await Task.CompletedTask;
+    }
+
+    [TestCase(-1)]
+    [TestCase(11)]
+    public void A_per_call_retry_limit_out_of_range_is_refused_before_sending(int maxRetries)
+    {
+        using var client = Client();
+
+        var ex = Assert.ThrowsAsync<DuctapeValidationException>(() =>
+            client.Products.Sessions.FetchAsync("s", new DuctapeRequestOptions { MaxRetries = maxRetries }));
+
+        Assert.That(ex!.Errors.Single().Field, Is.EqualTo("MaxRetries"));
+        Assert.That(ex.Message, Does.Contain("must be between 0 and 10"));
+        Assert.That(_mock.Requests, Is.Empty);
     }
 
     [Test]

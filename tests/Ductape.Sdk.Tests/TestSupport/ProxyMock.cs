@@ -71,6 +71,9 @@ internal sealed class ProxyMock : IDisposable
         return this;
     }
 
+    /// <summary>The fake time at which each attempt was cancelled (recorded inside the cancellation itself, so exact).</summary>
+    public List<DateTimeOffset> AttemptsCancelledAt { get; } = [];
+
     /// <summary>An attempt that never answers: it ends only when its cancellation token fires.</summary>
     public ProxyMock ThenHang() => ThenAsync(async (_, token) =>
     {
@@ -155,6 +158,16 @@ internal sealed class ProxyMock : IDisposable
                 }
 
                 return response;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // MockHttp completes a cancelled request inside the cancellation itself, so this runs at the instant it fired.
+                lock (mock._gate)
+                {
+                    mock.AttemptsCancelledAt.Add(mock.Time.GetUtcNow());
+                }
+
+                throw;
             }
             finally
             {
