@@ -14,7 +14,7 @@ internal sealed class RevocationSyncLoop
 {
     private const int ReadBatch = 512;
     private const int MaxReportedKeys = 10_000;
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
     private readonly IConnectionMultiplexer _redis;
     private readonly RevocationKeys _keys;
@@ -31,6 +31,8 @@ internal sealed class RevocationSyncLoop
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _run = Task.CompletedTask;
     private long _lastHeardTicks;
+    private long _gapsOpened; // times the replica may have missed messages (a connection failed, a round failed, it went stale)
+    private long _gapsClosed; // the gaps a completed resync has covered
     private long _unreadableMessages;
     private int _subscribed;
     private int _resyncRequested;
@@ -65,6 +67,7 @@ internal sealed class RevocationSyncLoop
     /// <summary>Runs the loop in the background.</summary>
     public void Start()
     {
+        _redis.ConnectionFailed += OnConnectionFailed;
         _redis.ConnectionRestored += OnConnectionRestored;
         _run = Task.Run(RunAsync, CancellationToken.None);
     }
@@ -105,6 +108,7 @@ internal sealed class RevocationSyncLoop
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
+        _redis.ConnectionFailed -= OnConnectionFailed;
         _redis.ConnectionRestored -= OnConnectionRestored;
         await _run.ConfigureAwait(false); // never faults: every round is supervised
         if (Interlocked.Exchange(ref _subscribed, 0) == 1)
@@ -139,7 +143,12 @@ internal sealed class RevocationSyncLoop
                 await ShareUnsharedAsync().ConfigureAwait(false);
                 await _redis.GetSubscriber().PublishAsync(_keys.Channel, _heartbeat).ConfigureAwait(false);
                 var stale = Age is not { } age || age > _options.StalenessLimit;
-                if (Interlocked.Exchange(ref _resyncRequested, 0) == 1 || !IsLoaded || stale
+                if (stale)
+                {
+                    OpenGap(); // whatever was published meanwhile may be lost
+                }
+
+                if (Interlocked.Exchange(ref _resyncRequested, 0) == 1 || !IsLoaded || stale || HasGap
                     || _time.GetUtcNow() - lastResync >= _options.ResyncInterval)
                 {
                     await ResyncAsync(_stop.Token).ConfigureAwait(false);
@@ -162,12 +171,12 @@ internal sealed class RevocationSyncLoop
                 // Redis away, a timeout, or a bug: the replica keeps what it knows and goes stale; the loop goes on.
                 failures++;
                 _metrics.LoopFailures.Add(1);
-                Interlocked.Exchange(ref _resyncRequested, 1); // what was missed meanwhile is reloaded when it works again
+                OpenGap(); // what was missed meanwhile is reloaded when it works again
                 var delay = Backoff(failures);
                 RedisSessionRevocationStore.LogRoundFailed(_logger, failures, ex.GetType().Name, (long)delay.TotalMilliseconds);
                 try
                 {
-                    await Task.Delay(delay, _time, _stop.Token).ConfigureAwait(false);
+                    await WaitAsync(delay).ConfigureAwait(false); // cut short when the connection comes back
                 }
                 catch (OperationCanceledException)
                 {
@@ -177,7 +186,10 @@ internal sealed class RevocationSyncLoop
         }
     }
 
-    /// <summary>Exponential from the heartbeat interval, capped at 30 s (or the interval when longer), with jitter.</summary>
+    /// <summary>
+    /// Exponential from the heartbeat interval, capped at 5 s (or the interval when longer), with jitter; the wait ends early
+    /// when the connection comes back, so a fleet catches up as soon as Redis does.
+    /// </summary>
     private TimeSpan Backoff(int failures)
     {
         var cap = Math.Max(MaxBackoff.Ticks, _options.HeartbeatInterval.Ticks);
@@ -222,7 +234,12 @@ internal sealed class RevocationSyncLoop
     {
         try
         {
-            Heard();
+            if (!HasGap)
+            {
+                // A message proves the channel works, but after a gap only a completed resync proves the replica is whole.
+                Heard();
+            }
+
             switch (RevocationCodec.Decode(message.IsNull ? default : (ReadOnlySpan<byte>)(byte[])message!, out var revocation))
             {
                 case RevocationMessage.Revocation:
@@ -251,7 +268,13 @@ internal sealed class RevocationSyncLoop
         }
     }
 
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) => OpenGap();
+
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => RequestResync(); // what was published meanwhile is gone
+
+    private bool HasGap => Interlocked.Read(ref _gapsClosed) < Interlocked.Read(ref _gapsOpened);
+
+    private void OpenGap() => Interlocked.Increment(ref _gapsOpened);
 
     private async Task ShareUnsharedAsync()
     {
@@ -274,16 +297,21 @@ internal sealed class RevocationSyncLoop
     /// <summary>Loads every revocation from Redis into the replica, then writes back what the replica knows and Redis lacks.</summary>
     private async Task ResyncAsync(CancellationToken cancellationToken)
     {
+        var covers = Interlocked.Read(ref _gapsOpened); // a gap opened during this resync needs another one
         var database = _redis.GetDatabase();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var unreadable = new HashSet<string>(StringComparer.Ordinal);
+        var primaries = 0;
         foreach (var endpoint in _redis.GetEndPoints())
         {
             var server = _redis.GetServer(endpoint);
-            if (!server.IsConnected || server.IsReplica)
+            if (server.IsReplica)
             {
                 continue;
             }
+
+            // A primary out of reach fails the resync: a load that skipped one would look complete and vouch for nothing.
+            primaries++;
 
             var batch = new List<RedisKey>(ReadBatch);
             await foreach (var key in server.KeysAsync(database.Database, _keys.Pattern, ReadBatch).WithCancellation(cancellationToken)
@@ -298,6 +326,11 @@ internal sealed class RevocationSyncLoop
             }
 
             await LoadAsync(database, batch, seen, unreadable).ConfigureAwait(false);
+        }
+
+        if (primaries == 0)
+        {
+            throw new InvalidOperationException("No Redis primary to load the revocations from.");
         }
 
         var restored = 0;
@@ -323,8 +356,18 @@ internal sealed class RevocationSyncLoop
             RedisSessionRevocationStore.LogRestored(_logger, restored);
         }
 
+        CloseGapsUpTo(covers);
         Heard();
         _loaded.TrySetResult();
+    }
+
+    private void CloseGapsUpTo(long covered)
+    {
+        var closed = Interlocked.Read(ref _gapsClosed);
+        while (closed < covered && Interlocked.CompareExchange(ref _gapsClosed, covered, closed) is var seen && seen != closed)
+        {
+            closed = seen;
+        }
     }
 
     private async Task LoadAsync(IDatabase database, List<RedisKey> keys, HashSet<string> seen, HashSet<string> unreadable)
@@ -341,13 +384,15 @@ internal sealed class RevocationSyncLoop
             seen.Add(key);
             if (values[i].IsNull)
             {
-                // Expired between SCAN and GET, or not a string at all (MGET answers nil for other types): if the replica
-                // knows a revocation for this key, it is written back over whatever is there.
+                // Expired between SCAN and GET, or not a string at all (MGET answers nil for other types). Either way, if the
+                // replica knows a revocation for this key, it is written back over whatever is there.
                 unreadable.Add(key);
-                continue;
+                if (await database.KeyTypeAsync(keys[i]).ConfigureAwait(false) == RedisType.None)
+                {
+                    continue;
+                }
             }
-
-            if (RevocationCodec.Decode((byte[])values[i]!, out var revocation) == RevocationMessage.Revocation)
+            else if (RevocationCodec.Decode((byte[])values[i]!, out var revocation) == RevocationMessage.Revocation)
             {
                 _replica.Apply(revocation!);
                 continue;

@@ -60,7 +60,9 @@ internal abstract class RedisBackend : IAsyncDisposable
     public async Task<(ConnectionMultiplexer Connection, RedisLink Link)> ConnectAsync()
     {
         var link = Link();
-        var connection = await ConnectionMultiplexer.ConnectAsync(Configuration(link.Port));
+        var options = ConfigurationOptions.Parse(Configuration(link.Port));
+        options.ReconnectRetryPolicy = new LinearRetry(250); // as the docs advise: reconnect promptly once the link is back
+        var connection = await ConnectionMultiplexer.ConnectAsync(options);
         _connections.Add(connection);
         return (connection, link);
     }
