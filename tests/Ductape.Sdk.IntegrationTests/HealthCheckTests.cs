@@ -29,6 +29,36 @@ public class HealthCheckTests
     }
 
     [Test]
+    public async Task A_failing_Ductape_is_probed_once_without_retries()
+    {
+        _server.FailNext(10, HttpStatusCode.ServiceUnavailable);
+
+        var entry = await Check(s => s.AddDuctape(o => _server.Configure(o, product: "acme:shop", env: "prd")));
+
+        Assert.That((entry.Status, entry.Description), Is.EqualTo((HealthStatus.Unhealthy, "Ductape refused the check: UNAVAILABLE (503).")));
+        Assert.That(_server.Journal, Has.Count.EqualTo(1), "one attempt: a probe must not multiply load on an outage");
+    }
+
+    [TestCase(null, 1)]
+    [TestCase(0, 3)]
+    public async Task Answers_are_reused_for_the_cache_duration(int? cacheSeconds, int calls)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDuctape(o => _server.Configure(o, product: "acme:shop", env: "prd"));
+        services.AddHealthChecks().AddDuctape(cacheDuration: cacheSeconds is { } c ? TimeSpan.FromSeconds(c) : null);
+        await using var provider = services.BuildServiceProvider();
+        var health = provider.GetRequiredService<HealthCheckService>();
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.That((await health.CheckHealthAsync()).Status, Is.EqualTo(HealthStatus.Healthy));
+        }
+
+        Assert.That(_server.Journal, Has.Count.EqualTo(calls));
+    }
+
+    [Test]
     public async Task Healthy_when_Ductape_answers()
     {
         var entry = await Check(s => s.AddDuctape(o => _server.Configure(o, product: "acme:shop", env: "prd")));
