@@ -8,7 +8,8 @@ internal sealed class RedisServerBackend(string binary, int port) : RedisBackend
 {
     private Process? _process;
 
-    public static string? Binary { get; } = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists);
+    public static string? Binary { get; } = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }
+        .FirstOrDefault(path => new FileInfo(path) is { Exists: true, Length: > 0 }); // a hidden binary may be bound to /dev/null
 
     protected override Task StartServerAsync()
     {
