@@ -1,6 +1,7 @@
 using Ductape.Sdk;
 using Ductape.Sdk.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 // Where AddJwtBearer is: a new web project finds it without a using.
@@ -10,14 +11,15 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class DuctapeAuthenticationBuilderExtensions
 {
     /// <summary>
-    /// Authenticates <c>Authorization: Bearer &lt;session token&gt;</c> for one session type, validating tokens offline with
-    /// the <see cref="Ductape.Sdk.Tokens.SessionTokenValidator"/> that <c>AddDuctape</c> registers (audience and revocations
-    /// included). The host fails at start-up when no validator can be had (no <c>DuctapeClientOptions.SessionKeys</c> and no
-    /// <see cref="DuctapeSessionAuthenticationOptions.Validator"/>).
+    /// Authenticates <c>Authorization: Bearer &lt;session token&gt;</c> for one session type, validating tokens offline
+    /// (audience and revocations included) with the validator of the Ductape client the scheme names
+    /// (<see cref="DuctapeSessionAuthenticationOptions.ClientName"/>; the default client when null), resolved per request so key
+    /// rotation takes effect at once. Several schemes may stand side by side, one per product. The host fails at start-up
+    /// when a scheme cannot validate tokens, naming the scheme and what is missing.
     /// </summary>
     /// <param name="builder">The authentication builder.</param>
     /// <param name="sessionTag">The session type's tag tokens must carry.</param>
-    /// <param name="configure">Further settings, such as an explicit validator.</param>
+    /// <param name="configure">Further settings: the client's name, events, an explicit validator.</param>
     /// <param name="scheme">The scheme name; <see cref="DuctapeSessionDefaults.AuthenticationScheme"/> by default.</param>
     /// <returns>The builder.</returns>
     public static AuthenticationBuilder AddDuctapeSession(
@@ -26,13 +28,10 @@ public static class DuctapeAuthenticationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(sessionTag);
-        builder.Services.AddOptions<DuctapeSessionAuthenticationOptions>(scheme)
-            .Validate<IOptionsMonitor<DuctapeClientOptions>>(
-                (options, ductape) => options.Validator is not null || ductape.CurrentValue.SessionKeys is not null
-                    || ductape.CurrentValue.SessionKeyTexts.Count > 0,
-                $"The Ductape session scheme '{scheme}' has no way to validate tokens: set DuctapeClientOptions.SessionKeys in " +
-                "AddDuctape(...) (configuration: Ductape:SessionKeys), or DuctapeSessionAuthenticationOptions.Validator.")
-            .ValidateOnStart();
+        ArgumentException.ThrowIfNullOrWhiteSpace(scheme);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DuctapeSessionAuthenticationOptions>,
+            DuctapeSessionAuthenticationOptionsValidator>());
+        builder.Services.AddOptions<DuctapeSessionAuthenticationOptions>(scheme).ValidateOnStart();
         return builder.AddScheme<DuctapeSessionAuthenticationOptions, DuctapeSessionAuthenticationHandler>(scheme, options =>
         {
             options.SessionTag = sessionTag;

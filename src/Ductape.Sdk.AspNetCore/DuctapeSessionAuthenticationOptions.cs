@@ -3,15 +3,26 @@ using Microsoft.AspNetCore.Authentication;
 
 namespace Ductape.Sdk.AspNetCore;
 
-/// <summary>Settings of the Ductape session authentication handler.</summary>
+/// <summary>Settings of one Ductape session authentication scheme.</summary>
 public sealed class DuctapeSessionAuthenticationOptions : AuthenticationSchemeOptions
 {
+    /// <summary>Builds the options with default events.</summary>
+    public DuctapeSessionAuthenticationOptions() => Events = new DuctapeSessionEvents();
+
     /// <summary>The session type tokens must belong to. Set by <c>AddDuctapeSession(tag, …)</c>.</summary>
     public string SessionTag { get; set; } = string.Empty;
 
     /// <summary>
-    /// The validator to use. When null, the <see cref="SessionTokenValidator"/> registered by <c>AddDuctape</c> (with
-    /// <c>DuctapeClientOptions.SessionKeys</c>) is used.
+    /// The Ductape client whose tokens this scheme accepts: the name given to <c>AddDuctape(name, …)</c>, or null for the
+    /// default client. Its validator is resolved per request, so a rotated session key takes effect at once and an invalid
+    /// reload changes nothing. A scheme naming a client that is not registered (or has no session keys, product or env)
+    /// fails at start-up, naming it.
+    /// </summary>
+    public string? ClientName { get; set; }
+
+    /// <summary>
+    /// A validator to use instead of the client's (a fixed key ring, your own revocation store). Prefer
+    /// <see cref="ClientName"/>: a fixed validator does not follow key rotation.
     /// </summary>
     public SessionTokenValidator? Validator { get; set; }
 
@@ -24,4 +35,11 @@ public sealed class DuctapeSessionAuthenticationOptions : AuthenticationSchemeOp
 
     /// <summary>The <c>Retry-After</c> of that 503, in whole seconds (at least 1). Default 5 seconds.</summary>
     public TimeSpan RevocationUnknownRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The hooks of this scheme (as <c>JwtBearerOptions.Events</c>); or set <c>EventsType</c> to resolve them from DI.</summary>
+    public new DuctapeSessionEvents Events
+    {
+        get => (DuctapeSessionEvents)base.Events!;
+        set => base.Events = value;
+    }
 }

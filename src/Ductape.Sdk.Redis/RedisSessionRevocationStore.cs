@@ -147,6 +147,14 @@ public sealed partial class RedisSessionRevocationStore : ISessionRevocationStor
         ShareAsync(_replica.CreateUserRevocation(scope, identifier, exceptSessionId), cancellationToken);
 
     /// <inheritdoc/>
+    /// <remarks>Raised for revocations made here and for those heard from other instances (messages and reloads).</remarks>
+    public event EventHandler<SessionRevokedEventArgs>? Revoked
+    {
+        add => _replica.Revoked += value;
+        remove => _replica.Revoked -= value;
+    }
+
+    /// <inheritdoc/>
     public SessionRevocationStoreHealth GetHealth()
     {
         var age = _loop.Age;

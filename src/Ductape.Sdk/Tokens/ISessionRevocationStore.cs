@@ -49,4 +49,16 @@ public interface ISessionRevocationStore
     /// </summary>
     /// <returns>The store's health; never null, never throws.</returns>
     SessionRevocationStoreHealth GetHealth() => SessionRevocationStoreHealth.Local;
+
+    /// <summary>
+    /// Raised after the store learns a revocation it did not know — made on this instance or, for a shared store, heard from
+    /// another — so live connections (SignalR, WebSockets, server-sent events) can be closed at once. Raised on whatever
+    /// thread learnt it: keep handlers short, and never throw from one (exceptions are swallowed). A store without
+    /// notifications never raises it (the default).
+    /// </summary>
+    event EventHandler<SessionRevokedEventArgs>? Revoked
+    {
+        add { }
+        remove { }
+    }
 }

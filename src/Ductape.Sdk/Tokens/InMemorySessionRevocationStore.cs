@@ -31,6 +31,13 @@ public sealed class InMemorySessionRevocationStore : ISessionRevocationStore
     public SessionRevocationState Check(ValidatedSession session) => _set.Check(session);
 
     /// <inheritdoc/>
+    public event EventHandler<SessionRevokedEventArgs>? Revoked
+    {
+        add => _set.Revoked += value;
+        remove => _set.Revoked -= value;
+    }
+
+    /// <inheritdoc/>
     public Task RevokeSessionAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

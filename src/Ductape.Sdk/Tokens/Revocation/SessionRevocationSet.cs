@@ -43,6 +43,12 @@ public sealed class SessionRevocationSet
     /// <summary>How long a revocation is kept; an applied entry never lives longer than this from the moment it is applied.</summary>
     public TimeSpan EntryLifetime { get; }
 
+    /// <summary>
+    /// Raised after <see cref="Apply"/> taught the set something new, outside any lock, on the applying thread. A handler
+    /// that throws does not stop the others nor the apply.
+    /// </summary>
+    public event EventHandler<SessionRevokedEventArgs>? Revoked;
+
     /// <summary>How many revocations are held (sessions and users), expired ones not yet forgotten included.</summary>
     public int Count => _sessions.Count + _users.Count;
 
@@ -137,6 +143,11 @@ public sealed class SessionRevocationSet
             Sweep();
         }
 
+        if (changed && Revoked is { } handlers)
+        {
+            Raise(handlers, revocation);
+        }
+
         return changed;
     }
 
@@ -182,6 +193,23 @@ public sealed class SessionRevocationSet
             if (entry.Value.Until <= now)
             {
                 _users.TryRemove(entry);
+            }
+        }
+    }
+
+    private void Raise(EventHandler<SessionRevokedEventArgs> handlers, SessionRevocation revocation)
+    {
+        var args = new SessionRevokedEventArgs(revocation);
+        foreach (var handler in handlers.GetInvocationList())
+        {
+            try
+            {
+                ((EventHandler<SessionRevokedEventArgs>)handler)(this, args);
+            }
+#pragma warning disable CA1031 // A subscriber's bug must not undo a revocation or stop a replica.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
             }
         }
     }
