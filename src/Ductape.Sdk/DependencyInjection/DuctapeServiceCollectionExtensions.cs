@@ -107,7 +107,11 @@ public static class DuctapeServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(DuctapeHttp.CreatePrimaryHandler)
             // Built from the settings the gate adopted: a handler built after an invalid reload still has the last valid ones.
             .AddHttpMessageHandler(sp => new DuctapeResilienceHandler(Settings(sp, name).Current.Options))
-            // The factory's logging writes header values at Trace: only harmless ones keep theirs (never the access key).
+            // The factory's logging puts header values in its records' structured state even when it hides them in the
+            // message: the Ductape client logs through its own logger instead, which never writes a header.
+            .RemoveAllLoggers()
+            .AddLogger(sp => new DuctapeHttpClientLogger(
+                (sp.GetService<ILoggerFactory>() ?? Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger(DuctapeHttpClientLogger.Category)))
             .RedactLoggedHeaders(header => !DuctapeHttp.LoggableHeaders.Contains(header));
 
         // Runs after every other configuration of this client, the host's defaults included: whatever primary handler

@@ -34,17 +34,17 @@ internal static partial class DuctapeHttp
     };
 
     /// <summary>
-    /// Takes resilience handlers other than the SDK's out of a Ductape client's chain (Microsoft.Extensions.Http.Resilience's,
-    /// recognised by type name so the SDK need not reference that package), and says so in the log.
+    /// Takes retry layers other than the SDK's out of a Ductape client's chain, recognised by type name so the SDK need not
+    /// reference their packages: every handler of Microsoft.Extensions.Http.Resilience (<c>AddStandardResilienceHandler</c>,
+    /// <c>AddResilienceHandler</c>, hedging) and Microsoft.Extensions.Http.Polly's <c>PolicyHttpMessageHandler</c>
+    /// (<c>AddTransientHttpErrorPolicy</c>, <c>AddPolicyHandler</c>). Says so in the log.
     /// </summary>
     public static void RemoveOtherRetryLayers(IList<DelegatingHandler> handlers, ILoggerFactory? loggers)
     {
         var removed = 0;
         for (var i = handlers.Count - 1; i >= 0; i--)
         {
-            if (handlers[i] is not DuctapeResilienceHandler
-                && handlers[i].GetType().FullName is { } name
-                && name.StartsWith("Microsoft.Extensions.Http.Resilience.", StringComparison.Ordinal))
+            if (handlers[i] is not DuctapeResilienceHandler && IsRetryLayer(handlers[i].GetType().FullName))
             {
                 handlers.RemoveAt(i);
                 removed++;
@@ -56,6 +56,11 @@ internal static partial class DuctapeHttp
             LogRemovedRetryLayers(loggers.CreateLogger("Ductape.Sdk"), removed);
         }
     }
+
+    private static bool IsRetryLayer(string? typeName) =>
+        typeName is not null
+        && (typeName.StartsWith("Microsoft.Extensions.Http.Resilience.", StringComparison.Ordinal)
+            || typeName == "Microsoft.Extensions.Http.PolicyHttpMessageHandler");
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information,
         Message = "Took {Count} resilience handler(s) added by the host out of the Ductape HttpClient: its retries and timeouts live in the SDK's own pipeline (DuctapeClientOptions.Retry)")]

@@ -105,7 +105,9 @@ internal sealed class ProxySender
         ProxyOperation<T> operation, ProxyCall call, bool readResult, CancellationToken cancellationToken)
     {
         CheckRequestOptions(call.Options);
-        using var request = BuildRequest(operation, call);
+        var accessKey = _accessKey() ?? throw new InvalidOperationException(
+            "This call needs DuctapeClientOptions.AccessKey: a publishable key alone cannot call the Ductape API from a backend SDK.");
+        using var request = BuildRequest(operation, call, accessKey);
         // Internal, not Client: the HTTP client span beneath it is the client span (two client spans must not nest).
         using var activity = DuctapeTelemetry.Source.StartActivity(operation.SpanName, ActivityKind.Internal);
         if (activity is not null)
@@ -131,13 +133,13 @@ internal sealed class ProxySender
             CheckOrigin(operation, response);
             var body = await BufferedBody.ReadAsync(response, _maxResponseBytes, operation.Method, cancellationToken)
                 .ConfigureAwait(false);
-            var result = Read(operation, response, body.Span, readResult, activity);
+            var result = Read(operation, response, body.Span, readResult, activity, accessKey);
             activity?.SetStatus(ActivityStatusCode.Ok);
             return result;
         }
         catch (Exception ex)
         {
-            var thrown = Translate(ex, request, http, cancellationToken);
+            var thrown = Translate(ex, request, http, accessKey, cancellationToken);
             errorType = thrown is DuctapeApiException { Code: { } code } ? code : thrown.GetType().FullName;
             if (activity is not null)
             {
@@ -191,7 +193,7 @@ internal sealed class ProxySender
     /// What the caller sees for a failure: the SDK's own exceptions, the caller's cancellation and a disposed client (a bug in
     /// the caller) as they are; anything else as a <see cref="DuctapeException"/>.
     /// </summary>
-    private Exception Translate(Exception ex, ProxyRequest request, HttpClient? http, CancellationToken cancellationToken)
+    private Exception Translate(Exception ex, ProxyRequest request, HttpClient? http, string accessKey, CancellationToken cancellationToken)
     {
         if (ex is DuctapeException or ObjectDisposedException
             || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
@@ -200,6 +202,12 @@ internal sealed class ProxySender
         }
 
         var attempts = Math.Max(request.Attempts, 1);
+        if (ex.ToString().Contains(accessKey, StringComparison.Ordinal))
+        {
+            // A handler that quoted what it sent: the caller gets the failure's type and its words, never the key.
+            ex = new HttpRequestException($"{ex.GetType().Name}: {Scrub(ex.Message, accessKey)}");
+        }
+
         return ex is OperationCanceledException
             // Not the caller's token and not the SDK's pipeline: the HttpClient's own Timeout (a client passed in).
             ? new DuctapeTimeoutException(DuctapeTimeoutLimit.Overall, http?.Timeout ?? Timeout.InfiniteTimeSpan, attempts, ex)
@@ -229,7 +237,9 @@ internal sealed class ProxySender
         }
     }
 
-    private T Read<T>(ProxyOperation<T> operation, HttpResponseMessage response, ReadOnlySpan<byte> body, bool readResult, Activity? activity)
+    private T Read<T>(
+        ProxyOperation<T> operation, HttpResponseMessage response, ReadOnlySpan<byte> body, bool readResult, Activity? activity,
+        string accessKey)
     {
         var status = response.StatusCode;
         ProxyEnvelope<T> envelope;
@@ -241,7 +251,7 @@ internal sealed class ProxySender
         {
             // Malformed JSON, invalid UTF-8, a value of the wrong type or out of range: all one thing to the caller.
             throw InvalidResponse(operation, response, body,
-                response.IsSuccessStatusCode ? "could not be read" : "is not a Ductape response", ex);
+                response.IsSuccessStatusCode ? "could not be read" : "is not a Ductape response", ex, accessKey);
         }
 
         if (activity is not null && (envelope.RequestId ?? DuctapeHttp.RequestId(response)) is { } id)
@@ -258,12 +268,12 @@ internal sealed class ProxySender
 
             if (!envelope.HasData)
             {
-                throw InvalidResponse(operation, response, body, "holds no result (data.data)", inner: null);
+                throw InvalidResponse(operation, response, body, "holds no result (data.data)", inner: null, accessKey);
             }
 
             if (WireShape.FindMissing(envelope.Data, operation.ResultType) is { } missing)
             {
-                throw InvalidResponse(operation, response, body, $"lacks '{missing}', which the contract requires", inner: null);
+                throw InvalidResponse(operation, response, body, $"lacks '{missing}', which the contract requires", inner: null, accessKey);
             }
 
             return envelope.Data!;
@@ -272,11 +282,12 @@ internal sealed class ProxySender
         // A JSON object that says status/code/message is Ductape talking; anything else came from something in between.
         if (envelope.Status is null && envelope.Code is null && envelope.Message is null)
         {
-            throw InvalidResponse(operation, response, body, "is not a Ductape response", inner: null);
+            throw InvalidResponse(operation, response, body, "is not a Ductape response", inner: null, accessKey);
         }
 
         var requestId = envelope.RequestId ?? DuctapeHttp.RequestId(response);
-        var message = envelope.Message is null ? "no message" : ResponseExcerpt.Redact(Truncate(envelope.Message));
+        // A server (or a proxy) may echo what it was sent: the access key never reaches a message.
+        var message = envelope.Message is null ? "no message" : Scrub(ResponseExcerpt.Redact(Truncate(envelope.Message)), accessKey);
         throw new DuctapeApiException(status, envelope.Code is null ? null : Truncate(envelope.Code),
             $"Ductape rejected '{operation.Method}' ({(int)status} {envelope.Code ?? "no code"}): {message}" +
             (requestId is null ? "." : $" (request id {requestId})."),
@@ -284,19 +295,18 @@ internal sealed class ProxySender
     }
 
     private DuctapeApiException InvalidResponse(
-        ProxyOperation operation, HttpResponseMessage response, ReadOnlySpan<byte> body, string what, Exception? inner) =>
+        ProxyOperation operation, HttpResponseMessage response, ReadOnlySpan<byte> body, string what, Exception? inner,
+        string accessKey) =>
         new(response.StatusCode, DuctapeApiException.InvalidResponseCode,
             $"Ductape's answer to '{operation.Method}' ({(int)response.StatusCode} {response.ReasonPhrase}) {what}; see ResponseBody. " +
             "If this persists, check that DuctapeClientOptions.BaseUrl points at Ductape.",
             DuctapeHttp.RequestId(response), DuctapeHttp.RetryAfter(response, _time),
-            ResponseExcerpt.Of(body, operation.ResultHoldsSecrets && response.IsSuccessStatusCode),
+            Scrub(ResponseExcerpt.Of(body, operation.ResultHoldsSecrets && response.IsSuccessStatusCode), accessKey),
             // The inner exception may quote the body (a JSON path and value), so only its type travels on.
             inner is null ? null : new JsonException($"{inner.GetType().Name} while reading the answer."));
 
-    private ProxyRequest BuildRequest(ProxyOperation operation, ProxyCall call)
+    private ProxyRequest BuildRequest(ProxyOperation operation, ProxyCall call, string accessKey)
     {
-        var accessKey = _accessKey() ?? throw new InvalidOperationException(
-            "This call needs DuctapeClientOptions.AccessKey: a publishable key alone cannot call the Ductape API from a backend SDK.");
         var buffer = new MemoryStream(256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -321,6 +331,9 @@ internal sealed class ProxySender
 
     /// <summary>Host and port (the port only when not the scheme's default); never the path or query.</summary>
     private static string HostOf(Uri uri) => uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}";
+
+    private static string Scrub(string text, string accessKey) =>
+        text.Contains(accessKey, StringComparison.Ordinal) ? text.Replace(accessKey, "***", StringComparison.Ordinal) : text;
 
     private static string Truncate(string text) => text.Length > 512 ? text[..512] + "…" : text;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Polly;
 
 namespace Ductape.Sdk.Tests.DependencyInjection;
 
@@ -54,6 +55,19 @@ public class OneRetryLayerTests
 
         Assert.That(attempts, Is.EqualTo(4));
         Assert.That(_logs.Entries.Select(e => e.Message), Has.Some.Contains("resilience handler(s) added by the host"));
+    }
+
+    [Test]
+    public async Task A_Polly_retry_policy_on_every_client_does_not_multiply_attempts()
+    {
+        var attempts = await AttemptsWith((services, addDuctape) =>
+        {
+            services.ConfigureHttpClientDefaults(b => b.AddTransientHttpErrorPolicy(p => p.RetryAsync(3)));
+            addDuctape().AddTransientHttpErrorPolicy(p => p.RetryAsync(3));
+        });
+
+        Assert.That(attempts, Is.EqualTo(4), "16 before: the policy retried each of the SDK's attempts");
+        Assert.That(_logs.Entries.Select(e => e.Message), Has.Some.Contains("Took 2 resilience handler(s) added by the host"));
     }
 
     [Test]

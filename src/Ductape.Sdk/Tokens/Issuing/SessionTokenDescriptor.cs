@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace Ductape.Sdk.Tokens;
 
-/// <summary>What a <see cref="SessionTokenIssuer"/> puts in a token: the session type, the data and where it belongs.</summary>
+/// <summary>
+/// What a <see cref="SessionTokenIssuer"/> puts in a token: the session type, the data and where it belongs.
+/// <see cref="ToString"/> never shows the data.
+/// </summary>
 public sealed record SessionTokenDescriptor
 {
     /// <summary>The session type's tag; it prefixes the token and is the <c>tag</c> claim.</summary>
@@ -31,6 +34,10 @@ public sealed record SessionTokenDescriptor
 
     /// <summary>The session id (<c>sid</c>); a new random one when null.</summary>
     public string? SessionId { get; init; }
+
+    /// <summary>Names the session type and audience, never the data.</summary>
+    /// <returns>A description without secrets.</returns>
+    public override string ToString() => $"SessionTokenDescriptor for {Tag} ({Product}/{Env})";
 }
 
 /// <summary>A token made by <see cref="SessionTokenIssuer"/>. <see cref="ToString"/> never shows the token.</summary>
