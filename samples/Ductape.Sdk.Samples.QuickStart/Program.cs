@@ -53,10 +53,9 @@ if (localServer is not null)
         Product = options.Product,   // a token of another product or environment is refused (AudienceMismatch)
         Env = options.Env,
     });
-    var result = validator.Validate<UserSession>(tokens.Token, out var session);
-    Console.WriteLine(result.IsValid
-        ? $"5. Offline validation: valid; identifier {session!.Identifier} ({session.Data.Details.Username}), expires {session.Session.ExpiresAt:u}"
-        : $"5. Offline validation failed: {result.Failure}");
+    Console.WriteLine(validator.TryValidate<UserSession>(tokens.Token, out var session, out var failure)
+        ? $"5. Offline validation: valid; identifier {session.Identifier} ({session.Data.Details.Username}), expires {session.Session.ExpiresAt:u}"
+        : $"5. Offline validation failed: {failure}");
 }
 else
 {

@@ -30,7 +30,7 @@ if (!result.IsValid || result.Session!.Identifier != "191010192-19198829819")
 var typedType = await client.Products.Sessions.CreateAsync<TypedSession>();
 var typedTokens = await client.Sessions.StartAsync(new TypedSession("u-7", new TypedDetails("ductape-user")));
 var typedValidator = new SessionTokenValidator(new SessionTokenValidationOptions { Keys = server.SessionKeys, Product = "consumer:test", Env = "dev" });
-if (!typedValidator.Validate<TypedSession>(typedTokens.Token, out var typed).IsValid || typed!.Data.Details.Username != "ductape-user" ||
+if (!typedValidator.TryValidate<TypedSession>(typedTokens.Token, out var typed) || typed.Data.Details.Username != "ductape-user" ||
     typedType.Selector != "$Session{userId}")
 {
     Console.Error.WriteLine("Typed smoke check failed.");

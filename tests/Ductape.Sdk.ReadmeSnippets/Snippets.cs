@@ -56,20 +56,17 @@ internal static class ReadmeSnippets
         #endregion
     }
 
-    public static IResult ValidateOffline(IConfiguration configuration, string bearerToken)
+    public static IResult ValidateOffline(DuctapeClient ductape, string bearerToken)
     {
         #region readme:tokens
-        var validator = new SessionTokenValidator(new SessionTokenValidationOptions
-        {
-            Keys = new SessionKeyRing(SessionKey.Parse(configuration["Ductape:SessionKeys:0"]!)), // "<kid>:<base64url secret>"
-            Product = "my-workspace:my-product", // the audience: a token of another product or env is AudienceMismatch
-            Env = "prd",                         // (or ValidateAudience = false, and check Session.Product/Env yourself)
-        });
+        // The client's own validator: its session keys, its product and env (the audience), and its revocation store, so a session
+        // revoked through this client (or any instance sharing the store) is refused. Under AddDuctape, inject SessionTokenValidator.
+        SessionTokenValidator validator = ductape.Sessions.GetValidator();
 
         SessionTokenValidationResult result = validator.Validate(bearerToken, expectedTag: "session_name");
         if (!result.IsValid)
         {
-            return Results.Unauthorized(); // result.Failure says why: Expired, DecryptionFailed, TagMismatch, …
+            return Results.Unauthorized(); // result.Failure says why: Expired, DecryptionFailed, TagMismatch, Revoked, …
         }
 
         string userId = result.Session!.Identifier;                 // $Session{userId} applied to the data
@@ -113,5 +110,5 @@ internal sealed partial class AppJson : JsonSerializerContext;
 
 // await ductape.Products.Sessions.CreateAsync<UserSession>();                       // UserSession.Definition: $Session{userId}
 // var tokens = await ductape.Sessions.StartAsync(new UserSession("u-42", new("ann", "ann@example.com")));
-// validator.Validate<UserSession>(token, out var session);                          // session.Data is a UserSession
+// if (validator.TryValidate<UserSession>(token, out var session)) { … }            // session.Data is a UserSession
 #endregion

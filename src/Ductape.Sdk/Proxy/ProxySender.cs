@@ -133,9 +133,8 @@ internal sealed class ProxySender
             CheckOrigin(operation, response);
             var body = await BufferedBody.ReadAsync(response, _maxResponseBytes, operation.Method, cancellationToken)
                 .ConfigureAwait(false);
-            var result = Read(operation, response, body.Span, readResult, activity, accessKey);
-            activity?.SetStatus(ActivityStatusCode.Ok);
-            return result;
+            // Success leaves the span status unset, as OpenTelemetry asks of instrumentation libraries.
+            return Read(operation, response, body.Span, readResult, activity, accessKey);
         }
         catch (Exception ex)
         {

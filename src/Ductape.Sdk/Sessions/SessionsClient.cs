@@ -154,6 +154,27 @@ public class SessionsClient
         };
     }
 
+    /// <summary>
+    /// The validator this client verifies tokens with offline: its session keys, its product and env as the audience, and its
+    /// revocation store — so a session revoked through this client, or through any instance sharing the store, is refused.
+    /// The shortest safe path to offline validation. A valid configuration reload (rotated keys) replaces it: ask for it when
+    /// you validate, or inject <see cref="SessionTokenValidator"/> under <c>AddDuctape</c>.
+    /// </summary>
+    /// <returns>The validator; thread-safe.</returns>
+    /// <exception cref="InvalidOperationException">The client has no <see cref="DuctapeClientOptions.SessionKeys"/>, or no
+    /// <see cref="DuctapeClientOptions.Product"/> and <see cref="DuctapeClientOptions.Env"/> to check tokens against.</exception>
+    public virtual SessionTokenValidator GetValidator()
+    {
+        var settings = Settings;
+        return settings.Validator is not { } validator
+            ? throw new InvalidOperationException(
+                "Offline validation needs DuctapeClientOptions.SessionKeys (configuration: Ductape:SessionKeys).")
+            : !ClientSettings.HasAudience(settings.Options)
+                ? throw new InvalidOperationException(
+                    "Offline validation needs DuctapeClientOptions.Product and Env: tokens are accepted only for that product and environment.")
+                : validator;
+    }
+
     /// <summary>Verifies a session token the default way, as <see cref="VerifyAsync(string, string, SessionVerificationMode, DuctapeRequestOptions?, CancellationToken)"/>.</summary>
     /// <param name="tag">The session type's tag.</param>
     /// <param name="token">The session token.</param>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Ductape.Sdk.Products;
 using Ductape.Sdk.Sessions;
@@ -100,38 +101,54 @@ public static class TypedSessionExtensions
     }
 
     /// <summary>
-    /// Validates a token offline as <typeparamref name="TSession"/>'s type: the tag must match, and the data is read as the
-    /// typed session. Never throws for a bad token.
+    /// Validates a token offline as <typeparamref name="TSession"/>'s type (audience and revocations included, as the
+    /// validator checks them): the tag must be the type's, and the data is read as the typed session. Never throws for a
+    /// bad token.
     /// </summary>
     /// <typeparam name="TSession">The typed session.</typeparam>
     /// <param name="validator">The validator.</param>
     /// <param name="token">The token.</param>
     /// <param name="session">The typed session, when valid.</param>
-    /// <returns>The result; its <see cref="SessionTokenValidationResult.Failure"/> says why a token was rejected.</returns>
-    public static SessionTokenValidationResult Validate<TSession>(
-        this SessionTokenValidator validator, string? token, out ValidatedSession<TSession>? session)
+    /// <returns>Whether the token is valid; use the overload with <c>out SessionTokenFailure</c> to know why not.</returns>
+    public static bool TryValidate<TSession>(
+        this SessionTokenValidator validator, string? token, [NotNullWhen(true)] out ValidatedSession<TSession>? session)
+        where TSession : IDuctapeSession<TSession> =>
+        TryValidate(validator, token, out session, out _);
+
+    /// <summary>
+    /// Validates a token offline as <typeparamref name="TSession"/>'s type, saying why it was rejected. Data that does not fit
+    /// the type (a session type changed since the token was issued) is <see cref="SessionTokenFailure.InvalidClaims"/>.
+    /// </summary>
+    /// <typeparam name="TSession">The typed session.</typeparam>
+    /// <param name="validator">The validator.</param>
+    /// <param name="token">The token.</param>
+    /// <param name="session">The typed session, when valid.</param>
+    /// <param name="failure">Why the token was rejected, or <see cref="SessionTokenFailure.None"/>.</param>
+    /// <returns>Whether the token is valid.</returns>
+    public static bool TryValidate<TSession>(
+        this SessionTokenValidator validator, string? token, [NotNullWhen(true)] out ValidatedSession<TSession>? session,
+        out SessionTokenFailure failure)
         where TSession : IDuctapeSession<TSession>
     {
         ArgumentNullException.ThrowIfNull(validator);
         var result = validator.Validate(token, TSession.Definition.Tag);
         session = null;
-        if (result.Session is { } valid)
+        failure = result.Failure;
+        if (result.Session is not { } valid)
         {
-            try
-            {
-                session = valid.GetData(TSession.JsonTypeInfo) is { } data ? new ValidatedSession<TSession>(valid, data) : null;
-            }
-            catch (JsonException)
-            {
-                // A valid token whose data does not fit the type (a session type changed since it was issued).
-            }
-
-            if (session is null)
-            {
-                return SessionTokenValidationResult.Fail(SessionTokenFailure.InvalidClaims);
-            }
+            return false;
         }
 
-        return result;
+        try
+        {
+            session = valid.GetData(TSession.JsonTypeInfo) is { } data ? new ValidatedSession<TSession>(valid, data) : null;
+        }
+        catch (JsonException)
+        {
+            // A valid token whose data does not fit the type.
+        }
+
+        failure = session is null ? SessionTokenFailure.InvalidClaims : SessionTokenFailure.None;
+        return session is not null;
     }
 }

@@ -190,7 +190,7 @@ public class RequestChecksTests
     }
 
     [Test]
-    public async Task AddDuctape_redacts_the_access_key_and_idempotency_key_in_the_http_client_logs()
+    public async Task AddDuctape_logs_requests_without_any_header_value()
     {
         _mock.ThenData(ResultShapeTests.Operations[0].Result);
         var logs = new CapturingLoggerFactory();
@@ -208,8 +208,9 @@ public class RequestChecksTests
         await provider.GetRequiredService<DuctapeClient>().Products.Sessions.DeleteAsync(
             "session_name", new DuctapeRequestOptions { IdempotencyKey = "idem-secret-1" });
 
-        var headerLogs = logs.Entries.Where(e => e.Message.Contains("x-access-key", StringComparison.OrdinalIgnoreCase)).ToList();
-        Assert.That(headerLogs, Is.Not.Empty, "the factory logged the request headers at Trace");
+        Assert.That(logs.Entries.Select(e => e.Message), Has.Some.EqualTo("Sending Ductape request POST api.ductape.test/proxy/v1/sdk-proxy/execute"),
+            "the Ductape client's own request log (the factory's, which carries header values in its state, is taken out)");
+        Assert.That(logs.Entries.Select(e => e.Message), Has.None.Contain("x-access-key"));
         foreach (var entry in logs.Entries)
         {
             Assert.That(entry.Message + entry.State, Does.Not.Contain(ProxyMock.AccessKey).And.Not.Contain("idem-secret-1"));

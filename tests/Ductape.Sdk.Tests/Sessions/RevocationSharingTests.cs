@@ -85,6 +85,40 @@ public class RevocationSharingTests
         Assert.That(ex.InnerException, Is.TypeOf<TimeoutException>());
     }
 
+    [Test]
+    public async Task The_clients_validator_refuses_a_session_revoked_through_the_client()
+    {
+        _mock.ThenData("""{"revoked":1}""");
+        using var client = _mock.Client(o =>
+        {
+            o.SessionKeys = _kit.Ring;
+            o.TimeProvider = _kit.Time;
+        });
+        var validator = client.Sessions.GetValidator();
+        Assert.That(validator.Validate(Token()).IsValid, Is.True);
+
+        await client.Sessions.RevokeAsync("session_name", sessionId: "ses_1");
+
+        Assert.That(validator.Validate(Token()).Failure, Is.EqualTo(SessionTokenFailure.Revoked));
+        Assert.That(client.Sessions.GetValidator().Validate(Token()).Failure, Is.EqualTo(SessionTokenFailure.Revoked));
+    }
+
+    [Test]
+    public void The_clients_validator_needs_session_keys_and_an_audience_and_says_which()
+    {
+        using var withoutKeys = _mock.Client();
+        using var withoutEnv = _mock.Client(o =>
+        {
+            o.SessionKeys = _kit.Ring;
+            o.Env = null;
+        });
+
+        Assert.That(Assert.Throws<InvalidOperationException>(() => withoutKeys.Sessions.GetValidator())!.Message,
+            Does.Contain("DuctapeClientOptions.SessionKeys"));
+        Assert.That(Assert.Throws<InvalidOperationException>(() => withoutEnv.Sessions.GetValidator())!.Message,
+            Does.Contain("DuctapeClientOptions.Product and Env"));
+    }
+
     /// <summary>A store whose checks answer a fixed state (or throw), and whose writes fail (or succeed).</summary>
     private sealed class FailingStore(
         SessionRevocationState state = SessionRevocationState.Active, Exception? checkFailure = null, Exception? writeFailure = null)

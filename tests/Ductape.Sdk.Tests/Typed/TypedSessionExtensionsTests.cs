@@ -64,12 +64,12 @@ public class TypedSessionExtensionsTests
         var kit = new TokenTestKit();
         var validator = kit.Validator();
 
-        var result = validator.Validate<SeedTyped>(kit.Make(), out var session);
-        Assert.That((result.IsValid, session!.Identifier, session.Data.Details.Username), Is.EqualTo((true, "191010192-19198829819", "ductape-user")));
+        Assert.That(validator.TryValidate<SeedTyped>(kit.Make(), out var session), Is.True);
+        Assert.That((session!.Identifier, session.Data.Details.Username), Is.EqualTo(("191010192-19198829819", "ductape-user")));
         Assert.That(validator.Validate(kit.Make()).Session!.GetData<SeedTyped>(), Is.EqualTo(session.Data), "the untyped session read as the type");
 
-        var otherType = validator.Validate<SeedTyped>(kit.Make(kit.Claims(tag: "admin")), out var none);
-        Assert.That((otherType.Failure, none), Is.EqualTo((SessionTokenFailure.TagMismatch, (ValidatedSession<SeedTyped>?)null)));
+        var otherType = validator.TryValidate<SeedTyped>(kit.Make(kit.Claims(tag: "admin")), out var none, out var failure);
+        Assert.That((otherType, failure, none), Is.EqualTo((false, SessionTokenFailure.TagMismatch, (ValidatedSession<SeedTyped>?)null)));
     }
 
     [Test]
@@ -77,9 +77,9 @@ public class TypedSessionExtensionsTests
     {
         var kit = new TokenTestKit();
 
-        var result = kit.Validator().Validate<StrictTyped>(kit.Make(), out var session);
+        var valid = kit.Validator().TryValidate<StrictTyped>(kit.Make(), out var session, out var failure);
 
-        Assert.That((result.Failure, session), Is.EqualTo((SessionTokenFailure.InvalidClaims, (ValidatedSession<StrictTyped>?)null)));
+        Assert.That((valid, failure, session), Is.EqualTo((false, SessionTokenFailure.InvalidClaims, (ValidatedSession<StrictTyped>?)null)));
     }
 }
 
