@@ -18,6 +18,7 @@ namespace Ductape.Sdk;
 public class DuctapeClient : IDisposable
 {
     private readonly HttpClient? _ownedHttpClient;
+    private volatile bool _disposed;
 
     /// <summary>For mocking frameworks only: a client built this way sends nothing.</summary>
     protected DuctapeClient()
@@ -59,7 +60,7 @@ public class DuctapeClient : IDisposable
     internal DuctapeClient(Func<HttpClient> httpClients, ClientSettingsSource settings)
     {
         var options = settings.Current.Options;
-        var transport = new ProxySender(httpClients, options, () => settings.Current.AccessKey);
+        var transport = new ProxySender(httpClients, options, () => settings.Current.AccessKey, () => _disposed);
         Products = new ProductsClient(transport);
         Sessions = new SessionsClient(transport, settings);
     }
@@ -103,7 +104,10 @@ public class DuctapeClient : IDisposable
         };
     }
 
-    /// <summary>Releases the <see cref="HttpClient"/> the client created; one passed in is left alone.</summary>
+    /// <summary>
+    /// Releases the <see cref="HttpClient"/> the client created (one passed in is left alone). Calls running meanwhile, and
+    /// every call after, throw <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public void Dispose()
     {
         Dispose(disposing: true);
@@ -116,6 +120,7 @@ public class DuctapeClient : IDisposable
     {
         if (disposing)
         {
+            _disposed = true;
             _ownedHttpClient?.Dispose();
         }
     }

@@ -8,7 +8,7 @@ namespace Ductape.Sdk;
 /// Settings of a <see cref="DuctapeClient"/>. The client copies them when it is built; later changes to this object have no
 /// effect. Under <c>AddDuctape</c>, a reload of the options (<c>IOptionsMonitor</c>) replaces the access key and session keys.
 /// </summary>
-public sealed class DuctapeClientOptions
+public sealed partial class DuctapeClientOptions
 {
     /// <summary>Ductape's cloud API, the default <see cref="BaseUrl"/>.</summary>
     public static readonly Uri DefaultBaseUrl = new("https://api.ductape.app");
@@ -113,6 +113,15 @@ public sealed class DuctapeClientOptions
     /// <summary>Values a configuration section held that could not be read (set by <c>AddDuctape(IConfiguration)</c>).</summary>
     internal IReadOnlyList<string>? ConfigurationProblems { get; set; }
 
+    /// <summary>Keys under the section that are not settings, such as a misspelled <c>Acesskey</c>: logged as warnings.</summary>
+    internal IReadOnlyList<string>? ConfigurationWarnings { get; set; }
+
+    /// <summary>
+    /// The configuration section the options were read from (<c>Ductape:Blog</c>), so problems name the key to fix and its
+    /// environment-variable form instead of the property.
+    /// </summary>
+    internal string? ConfigurationPath { get; set; }
+
     /// <summary>Lists every problem with these settings; empty when they are usable.</summary>
     /// <returns>One message per problem, each naming the setting.</returns>
     public IReadOnlyList<string> Validate()
@@ -170,8 +179,27 @@ public sealed class DuctapeClientOptions
             problems.AddRange(Retry.Validate());
         }
 
-        return problems;
+        return ConfigurationPath is { } path ? [.. problems.Select(p => InConfigurationTerms(p, path))] : problems;
     }
+
+    /// <summary>
+    /// "DuctapeClientOptions.AccessKey is required" → "Ductape:Blog:AccessKey (environment variable Ductape__Blog__AccessKey)
+    /// is required": where the value comes from, named once.
+    /// </summary>
+    private static string InConfigurationTerms(string problem, string path)
+    {
+        var first = true;
+        return SettingName().Replace(problem, match =>
+        {
+            var key = path + ":" + match.Groups[1].Value.Replace('.', ':');
+            var text = first ? $"{key} (environment variable {key.Replace(":", "__", StringComparison.Ordinal)})" : key;
+            first = false;
+            return text;
+        });
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"DuctapeClientOptions\.([A-Za-z]+(?:[.:][A-Za-z0-9]+)*)")]
+    private static partial System.Text.RegularExpressions.Regex SettingName();
 
     /// <summary>The keys to validate with: <see cref="SessionKeys"/>, else <see cref="SessionKeyTexts"/> parsed; null for none.</summary>
     internal Tokens.SessionKeyRing? ResolveSessionKeys() => TryResolveSessionKeys(problems: null);
@@ -247,6 +275,8 @@ public sealed class DuctapeClientOptions
             MeterFactory = MeterFactory,
             Metrics = Metrics,
             ConfigurationProblems = ConfigurationProblems,
+            ConfigurationWarnings = ConfigurationWarnings,
+            ConfigurationPath = ConfigurationPath,
         };
         foreach (var text in SessionKeyTexts)
         {

@@ -82,6 +82,57 @@ internal static class DuctapeConfiguration
         }
 
         options.ConfigurationProblems = problems.Count == 0 ? null : problems;
+        options.ConfigurationPath = path;
+        options.ConfigurationWarnings = UnknownKeys(section, path);
+    }
+
+    private static readonly string[] Settings =
+    [
+        "AccessKey", "PublishableKey", "Product", "Env", "BaseUrl", "Timeout", "RevocationRecheckInterval", "MaxResponseBytes",
+        "Retry", "SessionKeys",
+    ];
+
+    private static readonly string[] RetrySettings = ["MaxRetries", "BaseDelay", "MaxDelay", "MaxRetryAfter", "AttemptTimeout"];
+
+    /// <summary>Keys that are not settings (a typo is otherwise ignored in silence), each with the nearest setting's name.</summary>
+    private static List<string>? UnknownKeys(IConfiguration section, string path)
+    {
+        List<string>? warnings = null;
+        void Check(IConfiguration level, string[] known, string where)
+        {
+            foreach (var child in level.GetChildren())
+            {
+                if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+                {
+                    var nearest = known.MinBy(k => Distance(k.ToUpperInvariant(), child.Key.ToUpperInvariant()))!;
+                    (warnings ??= []).Add($"{where}:{child.Key} is not a Ductape setting and is ignored" +
+                        (Distance(nearest.ToUpperInvariant(), child.Key.ToUpperInvariant()) <= 3 ? $"; did you mean {where}:{nearest}?" : "."));
+                }
+            }
+        }
+
+        Check(section, Settings, path);
+        Check(section.GetSection("Retry"), RetrySettings, path + ":Retry");
+        return warnings;
+    }
+
+    /// <summary>Levenshtein distance, for "did you mean" (short setting names only).</summary>
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
     }
 
     private static void Text(IConfiguration section, string key, Action<string> apply)

@@ -25,6 +25,11 @@ internal sealed partial class DuctapeOptionsGate(ILoggerFactory? loggers) : IVal
         var problems = options.Validate();
         if (problems.Count == 0)
         {
+            foreach (var warning in options.ConfigurationWarnings ?? [])
+            {
+                LogUnknownSetting(_logger, warning);
+            }
+
             var settings = ClientSettings.Create(options, options.RevocationStore);
             _sources.AddOrUpdate(name, static (_, s) => new ClientSettingsSource(s), static (_, source, s) =>
             {
@@ -36,12 +41,14 @@ internal sealed partial class DuctapeOptionsGate(ILoggerFactory? loggers) : IVal
 
         if (_sources.ContainsKey(name))
         {
-            LogInvalidReload(_logger, name, string.Join(" ", problems));
+            LogInvalidReload(_logger, name.Length == 0 ? "(default)" : name, string.Join(" ", problems));
             return ValidateOptionsResult.Success;
         }
 
+        // A typo in a key name is often the reason a setting is missing: say both at once.
         return ValidateOptionsResult.Fail(
-            $"Ductape client options{(name.Length == 0 ? "" : $" '{name}'")} are invalid: " + string.Join(" ", problems));
+            $"Ductape client options{(name.Length == 0 ? "" : $" '{name}'")} are invalid: " + string.Join(" ", problems)
+            + (options.ConfigurationWarnings is { Count: > 0 } unknown ? " Also: " + string.Join(" ", unknown) : ""));
     }
 
     /// <summary>
@@ -58,6 +65,9 @@ internal sealed partial class DuctapeOptionsGate(ILoggerFactory? loggers) : IVal
         _ = monitor.Get(name);
         return _sources[name];
     }
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "{Warning}")]
+    private static partial void LogUnknownSetting(ILogger logger, string warning);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning,
         Message = "The Ductape client options '{Name}' changed but are invalid, so the last valid settings stay in use everywhere (client, HTTP handlers, validator, health check): {Problems}")]

@@ -19,6 +19,7 @@ internal sealed class ProxySender
     private readonly Func<HttpClient> _http;
     // Read once per request: under a host, a valid reload may rotate the access key.
     private readonly Func<string?> _accessKey;
+    private readonly Func<bool> _isDisposed;
     private readonly Uri _endpoint;
     private readonly string _host;
     private readonly string? _product;
@@ -27,10 +28,11 @@ internal sealed class ProxySender
     private readonly TimeProvider _time;
     private readonly System.Diagnostics.Metrics.Histogram<double> _requestDuration;
 
-    public ProxySender(Func<HttpClient> http, DuctapeClientOptions options, Func<string?> accessKey)
+    public ProxySender(Func<HttpClient> http, DuctapeClientOptions options, Func<string?> accessKey, Func<bool> isDisposed)
     {
         _http = http;
         _accessKey = accessKey;
+        _isDisposed = isDisposed;
         _endpoint = DuctapeHttp.ExecuteEndpoint(options.BaseUrl);
         _host = HostOf(_endpoint);
         _product = options.Product;
@@ -105,6 +107,7 @@ internal sealed class ProxySender
         ProxyOperation<T> operation, ProxyCall call, bool readResult, CancellationToken cancellationToken)
     {
         CheckRequestOptions(call.Options);
+        ObjectDisposedException.ThrowIf(_isDisposed(), typeof(DuctapeClient));
         var accessKey = _accessKey() ?? throw new InvalidOperationException(
             "This call needs DuctapeClientOptions.AccessKey: a publishable key alone cannot call the Ductape API from a backend SDK.");
         using var request = BuildRequest(operation, call, accessKey);
@@ -198,6 +201,12 @@ internal sealed class ProxySender
             || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             return ex;
+        }
+
+        if (_isDisposed())
+        {
+            // Disposing the client cancels what it had in flight: a bug in the caller, not a timeout of Ductape.
+            return new ObjectDisposedException(nameof(DuctapeClient), "The DuctapeClient was disposed while this call was running.");
         }
 
         var attempts = Math.Max(request.Attempts, 1);

@@ -157,7 +157,7 @@ public class OptionsReloadTests
         Assert.That(_mock.Requests.Single().Header("x-access-key"), Is.EqualTo("ak_good"));
         Assert.That(provider.GetRequiredService<SessionTokenValidator>().Validate(kit.Make()).IsValid, Is.True, "the last valid keys stay");
         var warning = logs.Entries.Single(e => e.Message.Contains("changed but are invalid", StringComparison.Ordinal));
-        Assert.That(warning.Message, Does.Contain("AccessKey contains a line break").And.Not.Contain("key_secret"));
+        Assert.That(warning.Message, Does.Contain("AccessKey (environment variable Ductape__AccessKey) contains a line break").And.Not.Contain("key_secret"));
 
         var fresh = new ServiceCollection();
         fresh.AddDuctape(configuration.GetSection("Ductape"));
