@@ -47,6 +47,37 @@ public static class DuctapeRedisServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Registers a <see cref="RedisSessionTokenStore"/> as the process's <see cref="Ductape.Sdk.Sessions.ISessionTokenStore"/>
+    /// (the outgoing session handler's: one refresh across the fleet) and a <see cref="RedisRefreshTokenLedger"/> as its
+    /// <see cref="Ductape.Sdk.Sessions.IRefreshTokenLedger"/> (refresh-token replay detection across instances), on the
+    /// <see cref="IConnectionMultiplexer"/> the app registers. Options are validated at start-up.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">The settings: at least <see cref="RedisSessionTokenStoreOptions.ProtectionKeys"/>.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddDuctapeRedisSessionTokens(
+        this IServiceCollection services, Action<RedisSessionTokenStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<RedisSessionTokenStoreOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisSessionTokenStoreOptions>, TokenStoreOptionsValidator>());
+        services.AddSingleton<Ductape.Sdk.Sessions.ISessionTokenStore>(sp => new RedisSessionTokenStore(
+            sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<IOptions<RedisSessionTokenStoreOptions>>()));
+        services.AddSingleton<Ductape.Sdk.Sessions.IRefreshTokenLedger>(sp => new RedisRefreshTokenLedger(
+            sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<IOptions<RedisSessionTokenStoreOptions>>()));
+        return services;
+    }
+
+    private sealed class TokenStoreOptionsValidator : IValidateOptions<RedisSessionTokenStoreOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, RedisSessionTokenStoreOptions options) =>
+            options.Validate() is { Count: > 0 } problems
+                ? ValidateOptionsResult.Fail("The Redis session token store options are invalid: " + string.Join(" ", problems))
+                : ValidateOptionsResult.Success;
+    }
+
     private sealed class OptionsValidator : IValidateOptions<RedisSessionRevocationStoreOptions>
     {
         public ValidateOptionsResult Validate(string? name, RedisSessionRevocationStoreOptions options) =>

@@ -58,6 +58,14 @@ public sealed partial class DuctapeClientOptions
     /// </summary>
     public TimeSpan? RevocationRecheckInterval { get; set; }
 
+    /// <summary>
+    /// Refresh-token replay detection (opt-in): the fleet records every refresh token it exchanges through
+    /// <c>Sessions.RefreshAsync</c>, refuses one presented again after a grace period, raises
+    /// <c>Sessions.RefreshTokenReplayed</c> and revokes the session. Null (default): off. Under <c>AddDuctape</c>, a registered
+    /// <see cref="Sessions.IRefreshTokenLedger"/> (such as <c>Ductape.Sdk.Redis</c>'s) is used when the options name none.
+    /// </summary>
+    public Sessions.RefreshTokenReplayOptions? RefreshTokenReplay { get; set; }
+
     /// <summary>The default <see cref="MaxResponseBytes"/>: 4 MiB.</summary>
     public const int DefaultMaxResponseBytes = 4 * 1024 * 1024;
 
@@ -165,6 +173,11 @@ public sealed partial class DuctapeClientOptions
 
         TryResolveSessionKeys(problems);
 
+        if (RefreshTokenReplay is { } replay)
+        {
+            problems.AddRange(replay.Problems());
+        }
+
         if (TimeProvider is null)
         {
             problems.Add("DuctapeClientOptions.TimeProvider must not be null.");
@@ -264,6 +277,7 @@ public sealed partial class DuctapeClientOptions
             SessionKeys = SessionKeys,
             RevocationStore = RevocationStore,
             RevocationRecheckInterval = RevocationRecheckInterval,
+            RefreshTokenReplay = RefreshTokenReplay,
             BaseUrl = BaseUrl,
             MaxResponseBytes = MaxResponseBytes,
             Product = Product,

@@ -89,6 +89,10 @@ public static class DuctapeServiceCollectionExtensions
                 }
 
                 options.RevocationStore ??= sp.GetService<ISessionRevocationStore>();
+                if (options.RefreshTokenReplay is { Ledger: null } replay)
+                {
+                    replay.Ledger = sp.GetService<Ductape.Sdk.Sessions.IRefreshTokenLedger>();
+                }
             })
             .ValidateOnStart();
         // One revocation store for the process unless the app registers its own (Ductape.Sdk.Redis does): clients record

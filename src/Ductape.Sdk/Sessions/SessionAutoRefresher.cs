@@ -13,8 +13,8 @@ public sealed class SessionAutoRefresherOptions
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>
-    /// Per-call settings for each refresh (product, env, timeout), or null. Their <see cref="DuctapeRequestOptions.IdempotencyKey"/>
-    /// is not used: the refresher keeps one key per refresh token itself.
+    /// Per-call settings for each refresh (product, env, timeout), or null. Leave <see cref="DuctapeRequestOptions.IdempotencyKey"/>
+    /// unset: every refresh of one refresh token already shares a key (<c>RefreshAsync</c> derives it from the token).
     /// </summary>
     public DuctapeRequestOptions? RequestOptions { get; set; }
 }
@@ -23,7 +23,8 @@ public sealed class SessionAutoRefresherOptions
 /// Keeps a session's tokens fresh (Ductape's <c>enableAutoRefresh</c>): refreshes them <see cref="SessionAutoRefresherOptions.LeadTime"/>
 /// before the session token expires, raises <see cref="Refreshed"/> with the new tokens, and reports failures through
 /// <see cref="RefreshFailed"/> without throwing. A failure that may pass (network, timeout, 5xx, 408, 429) is tried again after
-/// <see cref="SessionAutoRefresherOptions.RetryDelay"/> with the same idempotency key, so a refresh whose answer was lost is
+/// <see cref="SessionAutoRefresherOptions.RetryDelay"/>; every refresh of one refresh token carries the same idempotency key
+/// (derived from the token by <c>RefreshAsync</c>, the one refresh path of the SDK), so a refresh whose answer was lost is
 /// replayed by Ductape instead of rotating twice; a final one (the refresh token was refused: 401, 404 or another 4xx) is
 /// reported once and stops the refresher (<see cref="IsStopped"/>). Subscribe to the events, then call <see cref="Start"/>.
 /// Disposing stops it and cancels a refresh in flight.
@@ -37,7 +38,6 @@ public sealed class SessionAutoRefresher : IDisposable
     private ITimer? _timer;
     private readonly object _gate = new();
     private SessionTokens _current;
-    private string? _idempotencyKey; // one per refresh token, kept until that token has been exchanged
     private bool _disposed;
     private bool _stopped;
 
@@ -175,7 +175,6 @@ public sealed class SessionAutoRefresher : IDisposable
         // async void is the timer's entry point; every exception is caught below, so none can reach the thread pool.
         CancellationToken token;
         SessionTokens current;
-        string idempotencyKey;
         lock (_gate)
         {
             if (_disposed || _stopped)
@@ -185,23 +184,14 @@ public sealed class SessionAutoRefresher : IDisposable
 
             token = _stopping.Token;
             current = _current;
-            idempotencyKey = _idempotencyKey ??= Guid.NewGuid().ToString();
         }
 
         try
         {
-            var callOptions = new DuctapeRequestOptions
-            {
-                Product = _options.RequestOptions?.Product,
-                Env = _options.RequestOptions?.Env,
-                Timeout = _options.RequestOptions?.Timeout,
-                IdempotencyKey = idempotencyKey,
-            };
-            var fresh = await _sessions.RefreshAsync(_tag, current.RefreshToken, callOptions, token).ConfigureAwait(false);
+            var fresh = await _sessions.RefreshAsync(_tag, current.RefreshToken, _options.RequestOptions, token).ConfigureAwait(false);
             lock (_gate)
             {
                 _current = fresh;
-                _idempotencyKey = null; // the next refresh token gets a key of its own
             }
 
             Schedule(NextAfterRefresh(fresh));

@@ -32,7 +32,17 @@ public class SessionsClient
     {
         _transport = transport;
         _settings = settings;
+        _localLedger = new InMemoryRefreshTokenLedger(transport.Time);
     }
+
+    private readonly InMemoryRefreshTokenLedger? _localLedger;
+
+    /// <summary>
+    /// Raised when <see cref="RefreshAsync(string, string, DuctapeRequestOptions?, CancellationToken)"/> refuses a refresh token
+    /// the fleet had already exchanged (with <see cref="DuctapeClientOptions.RefreshTokenReplay"/> on): the session and its
+    /// type, never a token. Raised before the session is revoked; a handler that throws is ignored.
+    /// </summary>
+    public event EventHandler<RefreshTokenReplayedEventArgs>? RefreshTokenReplayed;
 
     // Read once per call: a valid configuration reload may replace the session keys.
     private ClientSettings Settings => _settings?.Current
@@ -255,14 +265,81 @@ public class SessionsClient
     /// <exception cref="DuctapeApiException">Ductape refused the call, for example for a used refresh token.</exception>
     /// <exception cref="DuctapeTimeoutException">The call ran out of time, reading the answer included.</exception>
     /// <exception cref="DuctapeConnectionException">No answer arrived on any attempt (connection failed, reset or cut short).</exception>
-    public virtual Task<SessionTokens> RefreshAsync(
+    public virtual async Task<SessionTokens> RefreshAsync(
         string tag, string refreshToken, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
         var errors = Check(tag);
         errors.RequireText(refreshToken, nameof(refreshToken));
         errors.ThrowIfAny();
-        return Send(ProxyOperations.Refresh, options, w => w.WriteString("refreshToken"u8, refreshToken), tag, cancellationToken);
+        var replay = Settings.Options.RefreshTokenReplay;
+        var ledger = replay is null ? null : replay.Ledger ?? _localLedger;
+        var hash = ledger is null ? null : RefreshTokens.Hash(refreshToken);
+        if (ledger is not null && await ledger.GetAsync(hash!, cancellationToken).ConfigureAwait(false) is { } earlier
+            && Transport.Time.GetUtcNow() - earlier.ExchangedAt > replay!.GracePeriod)
+        {
+            throw await ReplayedAsync(earlier, replay, options).ConfigureAwait(false);
+        }
+
+        // Every refresh of one refresh token carries the same key: concurrent callers, a retry whose answer was lost and an
+        // instance that takes over a crashed one's refresh all get the one new pair, never a spent token.
+        var tokens = await Send(ProxyOperations.Refresh, WithIdempotencyKey(options, RefreshTokens.IdempotencyKey(refreshToken)),
+            w => w.WriteString("refreshToken"u8, refreshToken), tag, cancellationToken).ConfigureAwait(false);
+        if (ledger is not null)
+        {
+            await ledger.RecordAsync(hash!, new RefreshTokenExchange(tokens.SessionId, tag, Transport.Time.GetUtcNow()), replay!.Retention,
+                CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return tokens;
     }
+
+    /// <summary>A replayed refresh token: tell the app, revoke the session by policy, and refuse the call.</summary>
+    private async Task<DuctapeRefreshTokenReplayedException> ReplayedAsync(
+        RefreshTokenExchange earlier, RefreshTokenReplayOptions replay, DuctapeRequestOptions? options)
+    {
+        if (RefreshTokenReplayed is { } handlers)
+        {
+            var args = new RefreshTokenReplayedEventArgs(earlier.SessionId, earlier.Tag, earlier.ExchangedAt);
+            foreach (var handler in handlers.GetInvocationList())
+            {
+                try
+                {
+                    ((EventHandler<RefreshTokenReplayedEventArgs>)handler)(this, args);
+                }
+#pragma warning disable CA1031 // A subscriber's failure must not stop the revocation.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                }
+            }
+        }
+
+        if (!replay.RevokeSession)
+        {
+            return new DuctapeRefreshTokenReplayedException(earlier.SessionId, earlier.Tag, revoked: false);
+        }
+
+        try
+        {
+            // The call's product and env, not its idempotency key (another call, another body).
+            await RevokeAsync(earlier.Tag, sessionId: earlier.SessionId, options: new DuctapeRequestOptions { Product = options?.Product, Env = options?.Env },
+                cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            return new DuctapeRefreshTokenReplayedException(earlier.SessionId, earlier.Tag, revoked: true);
+        }
+        catch (DuctapeException ex)
+        {
+            return new DuctapeRefreshTokenReplayedException(earlier.SessionId, earlier.Tag, revoked: false, ex);
+        }
+    }
+
+    private static DuctapeRequestOptions WithIdempotencyKey(DuctapeRequestOptions? options, string? key) => new()
+    {
+        Product = options?.Product,
+        Env = options?.Env,
+        Timeout = options?.Timeout,
+        MaxRetries = options?.MaxRetries,
+        IdempotencyKey = options?.IdempotencyKey ?? key,
+    };
 
     /// <summary>
     /// Revokes one session by id, or every session of one user by identifier (Ductape's <c>sessions.revoke</c>). Name the
