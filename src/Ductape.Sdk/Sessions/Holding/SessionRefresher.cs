@@ -69,7 +69,6 @@ internal sealed partial class SessionRefresher(
 
     private async Task<HeldSession> RenewFromStoreAsync(string key, HeldSession? seen, bool force)
     {
-        var deadline = time.GetUtcNow() + options.LeaseDuration + TimeSpan.FromSeconds(1);
         var holder = _instance + ":" + Guid.NewGuid().ToString("N");
         while (true)
         {
@@ -101,39 +100,31 @@ internal sealed partial class SessionRefresher(
                     "The session store is unavailable and this instance holds no copy of the session: try again shortly.", ex)).ConfigureAwait(false);
             }
 
-            if (leased)
+            if (!leased)
             {
-                try
-                {
-                    var current = await store.GetAsync(key).ConfigureAwait(false) ?? latest;
-                    if (Usable(current, seen, force))
-                    {
-                        return current; // refreshed by another instance just before the lease was ours
-                    }
-
-                    var refreshed = await RefreshAsync(current).ConfigureAwait(false);
-                    return await store.TryUpdateAsync(key, refreshed, current.Version).ConfigureAwait(false)
-                        ? refreshed
-                        : await store.GetAsync(key).ConfigureAwait(false) ?? refreshed;
-                }
-                finally
-                {
-                    await ReleaseAsync(key, holder).ConfigureAwait(false);
-                }
-            }
-
-            // Another instance refreshes: wait for its pair rather than spend the refresh token a second time.
-            while (time.GetUtcNow() < deadline)
-            {
+                // Another instance refreshes: wait for its pair rather than spend the refresh token a second time. Each round
+                // reads the store (its pair, once published, is usable) and tries the lease (free again if it crashed).
                 await Task.Delay(Poll, time).ConfigureAwait(false);
-                if (await store.GetAsync(key).ConfigureAwait(false) is { } published && published.Version > latest.Version)
-                {
-                    return published;
-                }
+                continue;
             }
 
-            // Its lease has run out (it crashed): take over.
-            deadline = time.GetUtcNow() + options.LeaseDuration + TimeSpan.FromSeconds(1);
+            try
+            {
+                var current = await store.GetAsync(key).ConfigureAwait(false) ?? latest;
+                if (Usable(current, seen, force))
+                {
+                    return current; // refreshed by another instance just before the lease was ours
+                }
+
+                var refreshed = await RefreshAsync(current).ConfigureAwait(false);
+                return await store.TryUpdateAsync(key, refreshed, current.Version).ConfigureAwait(false)
+                    ? refreshed
+                    : await store.GetAsync(key).ConfigureAwait(false) ?? refreshed;
+            }
+            finally
+            {
+                await ReleaseAsync(key, holder).ConfigureAwait(false);
+            }
         }
     }
 
