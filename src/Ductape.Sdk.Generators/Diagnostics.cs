@@ -23,8 +23,8 @@ internal static class Diagnostics
         "Session lifetime out of range", "An expiry of {0} {1} is {2}");
 
     public static readonly DiagnosticDescriptor DuplicateTag = new("DUCT006",
-        "Duplicate session tag", "Another [DuctapeSession] type already uses the tag '{0}'", Category, DiagnosticSeverity.Error,
-        isEnabledByDefault: true, customTags: WellKnownDiagnosticTags.CompilationEnd);
+        "Duplicate session tag", "Another [DuctapeSession] type already uses the tag '{0}' (see the additional location)", Category,
+        DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink("DUCT006"), customTags: WellKnownDiagnosticTags.CompilationEnd);
 
     public static readonly DiagnosticDescriptor NoJsonContext = Error("DUCT007",
         "No JSON metadata for the typed session", "No JsonSerializerContext declares [JsonSerializable(typeof({0}))]: add it to your context so the session's data is serialized without reflection");
@@ -35,6 +35,15 @@ internal static class Diagnostics
     public static readonly DiagnosticDescriptor NoIdentifier = Error("DUCT009",
         "Typed session has no identifier", "'{0}' needs exactly one member marked [SessionIdentifier], or a Selector on [DuctapeSession]; {1}");
 
+    public static readonly DiagnosticDescriptor IdentifierName = Error("DUCT010",
+        "The identifier's JSON name cannot be written in a selector", "The identifier's JSON name '{0}' cannot be a selector segment: {1}; rename it with [JsonPropertyName]");
+
+    public static readonly DiagnosticDescriptor ShapeTooLarge = Error("DUCT011",
+        "Session type too large to sample", "'{0}' expands to more than {1} JSON members when sampled; mark members that are not session data [JsonIgnore], or set a Selector and keep the session data small");
+
+    /// <summary>Where each diagnostic is explained: its section of docs/diagnostics.md.</summary>
+    public static string HelpLink(string id) => "https://github.com/ductape/Ductape.Sdk/blob/main/docs/diagnostics.md#" + id.ToLowerInvariant();
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 }

@@ -23,7 +23,7 @@ public sealed class DuctapeSessionAnalyzer : DiagnosticAnalyzer
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         Diagnostics.SelectorSyntax, Diagnostics.SelectorMember, Diagnostics.SelectorNotPrimitive, Diagnostics.TagGrammar,
-        Diagnostics.Lifetime, Diagnostics.DuplicateTag, Diagnostics.NoIdentifier);
+        Diagnostics.Lifetime, Diagnostics.DuplicateTag, Diagnostics.NoIdentifier, Diagnostics.IdentifierName, Diagnostics.ShapeTooLarge);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -52,10 +52,12 @@ public sealed class DuctapeSessionAnalyzer : DiagnosticAnalyzer
             {
                 foreach (var group in declared.GroupBy(d => d.Tag, StringComparer.Ordinal).Where(g => g.Count() > 1))
                 {
-                    foreach (var (tag, location) in group.OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal)
-                                 .ThenBy(d => d.Location.SourceSpan.Start).Skip(1))
+                    var ordered = group.OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal)
+                        .ThenBy(d => d.Location.SourceSpan.Start).ToList();
+                    foreach (var (tag, location) in ordered.Skip(1))
                     {
-                        end.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateTag, location, tag));
+                        // At the duplicate, and pointing at the first declaration too (an additional location).
+                        end.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateTag, location, new[] { ordered[0].Location }, tag));
                     }
                 }
             });
@@ -76,9 +78,13 @@ public sealed class DuctapeSessionAnalyzer : DiagnosticAnalyzer
         var tagArgument = arguments.FirstOrDefault(a => a.NameEquals is null);
         ExpressionSyntax? Named(string name) => arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.Text == name)?.Expression;
 
-        if (attribute.ConstructorArguments.FirstOrDefault().Value is string tag)
+        if (attribute.ConstructorArguments.FirstOrDefault() is { Kind: TypedConstantKind.Primitive, IsNull: true })
         {
-            if (!SelectorGrammar.IsTag(tag))
+            context.ReportDiagnostic(Diagnostic.Create(Diagnostics.TagGrammar, tagArgument?.GetLocation() ?? syntax.GetLocation(), "null"));
+        }
+        else if (attribute.ConstructorArguments.FirstOrDefault().Value is string tag)
+        {
+            if (SessionGrammar.TagProblem(tag) is not null)
             {
                 context.ReportDiagnostic(Diagnostic.Create(Diagnostics.TagGrammar, tagArgument?.GetLocation() ?? syntax.GetLocation(), tag));
             }
@@ -97,7 +103,7 @@ public sealed class DuctapeSessionAnalyzer : DiagnosticAnalyzer
         if (explicitSelector is not null)
         {
             var literal = Named("Selector");
-            if (!SelectorGrammar.TryParse(explicitSelector, out var segments, out var position, out var reason))
+            if (!SessionGrammar.TryParseSelector(explicitSelector, out var segments, out var position, out var reason))
             {
                 context.ReportDiagnostic(Diagnostic.Create(Diagnostics.SelectorSyntax, CharacterLocation(literal, position), position, reason));
             }
@@ -114,6 +120,12 @@ public sealed class DuctapeSessionAnalyzer : DiagnosticAnalyzer
         {
             context.ReportDiagnostic(Diagnostic.Create(Diagnostics.NoIdentifier, syntax.GetLocation(), type.Name,
                 identifiers.Count == 0 ? "none is marked" : $"{identifiers.Count} are marked"));
+        }
+        else if (SessionGrammar.NameProblem(identifiers[0].JsonName) is { } nameProblem)
+        {
+            var member = identifiers[0];
+            var location = (member.Parameter ?? (ISymbol)member.Property).Locations.FirstOrDefault() ?? syntax.GetLocation();
+            context.ReportDiagnostic(Diagnostic.Create(Diagnostics.IdentifierName, location, member.JsonName, nameProblem));
         }
         else if (TypeShape.KindOf(identifiers[0].Type) != TypeShape.Kind.Primitive)
         {
@@ -171,14 +183,14 @@ public sealed class DuctapeSessionAnalyzer : DiagnosticAnalyzer
         switch (property.Name)
         {
             case "Selector" when value is { HasValue: true, Value: string selector }:
-                if (!SelectorGrammar.TryParse(selector, out _, out var position, out var reason))
+                if (!SessionGrammar.TryParseSelector(selector, out _, out var position, out var reason))
                 {
                     context.ReportDiagnostic(Diagnostic.Create(Diagnostics.SelectorSyntax,
                         CharacterLocation(assignment.Value.Syntax as ExpressionSyntax, position), position, reason));
                 }
 
                 break;
-            case "Tag" when value is { HasValue: true, Value: string tag } && !SelectorGrammar.IsTag(tag):
+            case "Tag" when value is { HasValue: true, Value: string tag } && SessionGrammar.TagProblem(tag) is not null:
                 context.ReportDiagnostic(Diagnostic.Create(Diagnostics.TagGrammar, assignment.Value.Syntax.GetLocation(), tag));
                 break;
             case "Expiry" when value is { HasValue: true, Value: int expiry } && assignment.Parent is IObjectOrCollectionInitializerOperation initializer:
@@ -208,7 +220,7 @@ public sealed class DuctapeSessionAnalyzer : DiagnosticAnalyzer
 
         var argument = invocation.Arguments[0].Value;
         if (argument.ConstantValue is { HasValue: true, Value: string text } &&
-            !SelectorGrammar.TryParse(text, out _, out var position, out var reason))
+            !SessionGrammar.TryParseSelector(text, out _, out var position, out var reason))
         {
             context.ReportDiagnostic(Diagnostic.Create(Diagnostics.SelectorSyntax,
                 CharacterLocation(argument.Syntax as ExpressionSyntax, position), position, reason));
@@ -217,14 +229,18 @@ public sealed class DuctapeSessionAnalyzer : DiagnosticAnalyzer
 
     private static void CheckLifetime(Action<Diagnostic> report, int expiry, int period, Location location)
     {
-        if (expiry < 1)
+        if (Lifetimes.MaxExpiry(period) is null)
         {
-            report(Diagnostic.Create(Diagnostics.Lifetime, location, expiry, SelectorGrammar.PeriodName(period), "below 1"));
+            report(Diagnostic.Create(Diagnostics.Lifetime, location, expiry, $"(TokenPeriod){period}", "in a period that is not defined"));
         }
-        else if (SelectorGrammar.MaxExpiry(period) is { } max && expiry > max)
+        else if (expiry < 1)
         {
-            report(Diagnostic.Create(Diagnostics.Lifetime, location, expiry, SelectorGrammar.PeriodName(period),
-                $"beyond 100 years (at most {max})"));
+            report(Diagnostic.Create(Diagnostics.Lifetime, location, expiry, Lifetimes.PeriodName(period), "below 1"));
+        }
+        else if (Lifetimes.MaxExpiry(period) is { } max && expiry > max)
+        {
+            report(Diagnostic.Create(Diagnostics.Lifetime, location, expiry, Lifetimes.PeriodName(period),
+                $"beyond 100 years from some start dates (at most {max})"));
         }
     }
 

@@ -35,7 +35,16 @@ public sealed class DuctapeSessionGenerator : IIncrementalGenerator
             static (node, _) => node is TypeDeclarationSyntax,
             static (ctx, _) => ReadSession((INamedTypeSymbol)ctx.TargetSymbol, (TypeDeclarationSyntax)ctx.TargetNode, ctx.Attributes[0]));
 
-        context.RegisterSourceOutput(sessions.Combine(contexts), static (output, pair) => Emit(output, pair.Left, pair.Right));
+        // One output per type, however many partial declarations carry the attribute (the compiler reports the duplicate).
+        var distinct = sessions.Collect().Select(static (all, _) => new EquatableArray<SessionModel>(
+            all.GroupBy(s => s.FullName).Select(g => g.First()).ToImmutableArray()));
+        context.RegisterSourceOutput(distinct.Combine(contexts), static (output, pair) =>
+        {
+            foreach (var session in pair.Left)
+            {
+                Emit(output, session, pair.Right);
+            }
+        });
     }
 
     private static JsonContextModel ReadContext(INamedTypeSymbol symbol)
@@ -61,9 +70,8 @@ public sealed class DuctapeSessionGenerator : IIncrementalGenerator
         var selectors = ImmutableArray.CreateBuilder<string>(Policies);
         for (var policy = 0; policy < Policies; policy++)
         {
-            var json = new StringBuilder();
-            TypeShape.WriteSample(json, type, null, policy, 0);
-            schemas.Add(json.ToString());
+            // "" for a type too large to sample (DUCT011) or without one writable identifier (DUCT009, DUCT010): no output.
+            schemas.Add(TypeShape.Sample(type, policy) ?? "");
             selectors.Add(explicitSelector ?? IdentifierPath(type, policy) ?? "");
         }
 
@@ -100,7 +108,9 @@ public sealed class DuctapeSessionGenerator : IIncrementalGenerator
 
     /// <summary>The JSON path of the one <c>[SessionIdentifier]</c> member, as a selector; null when none or several (DUCT009).</summary>
     internal static string? IdentifierPath(ITypeSymbol type, int policy) =>
-        TypeShape.Identifiers(type, policy) is { Count: 1 } found ? found[0].Path : null;
+        TypeShape.Identifiers(type, policy) is { Count: 1 } found && SessionGrammar.NameProblem(found[0].Member.JsonName) is null
+            ? found[0].Path
+            : null;
 
     private static string Keyword(INamedTypeSymbol type) =>
         (type.IsRecord, type.IsValueType) switch
@@ -128,9 +138,15 @@ public sealed class DuctapeSessionGenerator : IIncrementalGenerator
 
         var policy = json.NamingPolicy is >= 0 and < Policies ? json.NamingPolicy : 0;
         var selector = session.Selectors.Items[policy];
+        if (session.Schemas.Items[policy].Length == 0)
+        {
+            output.ReportDiagnostic(Diagnostic.Create(Diagnostics.ShapeTooLarge, session.Location.ToLocation(), session.Name, TypeShape.MaxMembers));
+            return;
+        }
+
         if (selector.Length == 0)
         {
-            return; // DUCT009 comes from the analyzer, at the attribute.
+            return; // DUCT009 or DUCT010 comes from the analyzer, at the attribute or the member.
         }
 
         var code = new StringBuilder();
@@ -159,7 +175,7 @@ public sealed class DuctapeSessionGenerator : IIncrementalGenerator
         code.AppendLine($"        Selector = {Literal(selector)},");
         code.AppendLine($"        Expiry = {session.Expiry},");
         code.AppendLine(session.Period is >= 1 and <= 7
-            ? $"        Period = global::Ductape.Sdk.TokenPeriod.{SelectorGrammar.PeriodName(session.Period)},"
+            ? $"        Period = global::Ductape.Sdk.TokenPeriod.{Lifetimes.PeriodName(session.Period)},"
             : $"        Period = (global::Ductape.Sdk.TokenPeriod){session.Period},");
         code.AppendLine("    };");
         code.AppendLine();

@@ -77,22 +77,33 @@ internal static class TypeShape
         return members;
     }
 
-    /// <summary>Every member marked <c>[SessionIdentifier]</c>, depth-first through nested objects, with its selector path.</summary>
+    /// <summary>
+    /// Every member marked <c>[SessionIdentifier]</c>, depth-first through nested objects, with its selector path. A type
+    /// already on the path is not entered again (a record that refers to itself has one identifier, not one per level), and
+    /// the walk stops after <see cref="MaxMembers"/> members, so it is linear in the type graph whatever its shape.
+    /// </summary>
     public static List<(Member Member, string Path)> Identifiers(ITypeSymbol type, int namingPolicy)
     {
         var found = new List<(Member, string)>();
-        Walk(type, "$Session", 0);
+        var onPath = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+        var visited = 0;
+        Walk(type, "$Session");
         return found;
 
-        void Walk(ITypeSymbol current, string path, int depth)
+        void Walk(ITypeSymbol current, string path)
         {
-            if (depth > 8)
+            if (!onPath.Add(current))
             {
                 return;
             }
 
             foreach (var member in Members(current, namingPolicy))
             {
+                if (++visited > MaxMembers)
+                {
+                    break;
+                }
+
                 var here = path + "{" + member.JsonName + "}";
                 if (member.Has(IdentifierAttribute))
                 {
@@ -100,11 +111,16 @@ internal static class TypeShape
                 }
                 else if (KindOf(member.Type) == Kind.Object)
                 {
-                    Walk(Unwrap(member.Type), here, depth + 1);
+                    Walk(Unwrap(member.Type), here);
                 }
             }
+
+            onPath.Remove(current);
         }
     }
+
+    /// <summary>The most JSON members a sample (or an identifier walk) expands; beyond it, DUCT011.</summary>
+    public const int MaxMembers = 2_000;
 
     public static Kind KindOf(ITypeSymbol type)
     {
@@ -140,52 +156,90 @@ internal static class TypeShape
     public static ITypeSymbol Unwrap(ITypeSymbol type) =>
         type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
 
-    /// <summary>A sample JSON value for the member's type: the <c>[SessionSample]</c> when given.</summary>
-    public static void WriteSample(StringBuilder json, ITypeSymbol type, AttributeData? sample, int namingPolicy, int depth)
+    /// <summary>
+    /// A sample JSON document for a type: members by their JSON names, primitives by a sample value (the
+    /// <c>[SessionSample]</c> when given). A member whose type is already being written (a record that refers to itself) is
+    /// <c>null</c>, so a recursive type gets a finite sample; writing stops after <see cref="MaxMembers"/> members.
+    /// </summary>
+    /// <returns>The sample, or null when the type is too large to sample (DUCT011).</returns>
+    public static string? Sample(ITypeSymbol type, int namingPolicy)
     {
-        if (sample is { ConstructorArguments.Length: 1 } && sample.ConstructorArguments[0].Value is { } value)
+        var writer = new SampleWriter(namingPolicy);
+        writer.Write(type, null);
+        return writer.Members > MaxMembers ? null : writer.Json.ToString();
+    }
+
+    private sealed class SampleWriter(int namingPolicy)
+    {
+        private readonly HashSet<ITypeSymbol> _onPath = new(SymbolEqualityComparer.Default);
+
+        public StringBuilder Json { get; } = new();
+
+        public int Members { get; private set; }
+
+        public void Write(ITypeSymbol type, AttributeData? sample)
         {
-            json.Append(value switch
+            if (sample is { ConstructorArguments.Length: 1 } && sample.ConstructorArguments[0].Value is { } value)
             {
-                string s => Quote(s),
-                bool b => b ? "true" : "false",
-                double d => d.ToString("R", CultureInfo.InvariantCulture),
-                _ => System.Convert.ToString(value, CultureInfo.InvariantCulture),
-            });
-            return;
-        }
-
-        type = Unwrap(type);
-        switch (KindOf(type))
-        {
-            case Kind.Primitive:
-                json.Append(PrimitiveSample(type));
-                return;
-            case Kind.Array:
-                var element = ElementType(type);
-                json.Append('[');
-                if (element is not null && depth < 8)
+                Json.Append(value switch
                 {
-                    WriteSample(json, element, null, namingPolicy, depth + 1);
-                }
-
-                json.Append(']');
+                    string s => Quote(s),
+                    bool b => b ? "true" : "false",
+                    double d => d.ToString("R", CultureInfo.InvariantCulture),
+                    _ => System.Convert.ToString(value, CultureInfo.InvariantCulture),
+                });
                 return;
-            default:
-                json.Append('{');
-                if (depth < 8 && !IsDictionary(type))
-                {
-                    var first = true;
-                    foreach (var member in Members(type, namingPolicy))
+            }
+
+            type = Unwrap(type);
+            if (Members > MaxMembers)
+            {
+                Json.Append("null");
+                return;
+            }
+
+            switch (KindOf(type))
+            {
+                case Kind.Primitive:
+                    Json.Append(PrimitiveSample(type));
+                    return;
+                case Kind.Array:
+                    Json.Append('[');
+                    if (ElementType(type) is { } element && !_onPath.Contains(Unwrap(element)))
                     {
-                        json.Append(first ? "" : ",").Append(Quote(member.JsonName)).Append(':');
-                        WriteSample(json, member.Type, member.Find(SampleAttribute), namingPolicy, depth + 1);
-                        first = false;
+                        Write(element, null);
                     }
-                }
 
-                json.Append('}');
-                return;
+                    Json.Append(']');
+                    return;
+                default:
+                    if (!_onPath.Add(type))
+                    {
+                        Json.Append("null"); // recursion: the sample stops here
+                        return;
+                    }
+
+                    Json.Append('{');
+                    if (!IsDictionary(type))
+                    {
+                        var first = true;
+                        foreach (var member in Members(type, namingPolicy))
+                        {
+                            if (++Members > MaxMembers)
+                            {
+                                break;
+                            }
+
+                            Json.Append(first ? "" : ",").Append(Quote(member.JsonName)).Append(':');
+                            Write(member.Type, member.Find(SampleAttribute));
+                            first = false;
+                        }
+                    }
+
+                    Json.Append('}');
+                    _onPath.Remove(type);
+                    return;
+            }
         }
     }
 

@@ -34,10 +34,10 @@ internal sealed class ValidationErrors
         return true;
     }
 
-    /// <summary>Session tags: see <see cref="SessionTag"/>.</summary>
+    /// <summary>Session tags: see <see cref="SessionGrammar.TagProblem(string?)"/>.</summary>
     public void RequireTag(string? value, string field, string? member = null)
     {
-        if (RequireText(value, field, member) && SessionTag.Problem(value) is { } problem)
+        if (RequireText(value, field, member) && SessionGrammar.TagProblem(value) is { } problem)
         {
             Add(field, problem, member);
         }

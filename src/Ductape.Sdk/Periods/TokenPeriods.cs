@@ -84,20 +84,6 @@ public static class TokenPeriods
         };
     }
 
-    /// <summary>The largest expiry allowed for <paramref name="period"/>: the count of units in 100 years.</summary>
-    /// <remarks>A year counts as 365.25 days for the fixed units, so the limit does not depend on the start date.</remarks>
-    public static long MaxExpiry(this TokenPeriod period) => period switch
-    {
-        TokenPeriod.Seconds => 3_155_760_000L,
-        TokenPeriod.Minutes => 52_596_000L,
-        TokenPeriod.Hours => 876_600L,
-        TokenPeriod.Days => 36_525L,
-        TokenPeriod.Weeks => 5_217L,
-        TokenPeriod.Months => 12L * MaxLifetimeYears,
-        TokenPeriod.Years => MaxLifetimeYears,
-        _ => throw new ArgumentOutOfRangeException(nameof(period), (int)period, "Not a defined TokenPeriod."),
-    };
-
     /// <summary>
     /// The largest expiry in <paramref name="period"/> units that ends no later than 100 calendar years after
     /// <paramref name="now"/> (CONTRACT §2: <c>period.AddTo(now, expiry) ≤ now + 100 years</c>, in UTC). Fixed-length

@@ -14,9 +14,7 @@ namespace Ductape.Sdk;
 public sealed class SessionSelector
 {
     /// <summary>The longest segment name allowed.</summary>
-    public const int MaxSegmentLength = 128;
-
-    private const string Prefix = "$Session";
+    public const int MaxSegmentLength = SessionGrammar.MaxNameLength;
 
     private readonly string[] _segments;
     private readonly string _text;
@@ -56,90 +54,14 @@ public sealed class SessionSelector
         [NotNullWhen(false)] out SessionSelectorFormatException? error)
     {
         selector = null;
-        if (string.IsNullOrEmpty(text))
+        // The grammar is shared with the compile-time checks (Internal/SessionGrammar.cs, linked into the generator).
+        if (!SessionGrammar.TryParseSelector(text, out var segments, out var position, out var reason))
         {
-            error = new SessionSelectorFormatException(text, 0, "the selector is empty; write it as $Session{fieldName}");
+            error = new SessionSelectorFormatException(text, position, reason);
             return false;
         }
 
-        var prefixMismatch = PrefixMismatch(text);
-        if (prefixMismatch >= 0)
-        {
-            error = new SessionSelectorFormatException(text, prefixMismatch, DescribePrefixProblem(text));
-            return false;
-        }
-
-        if (text.Length == Prefix.Length)
-        {
-            error = new SessionSelectorFormatException(text, Prefix.Length, "expected '{' after $Session; nothing selects a field");
-            return false;
-        }
-
-        var segments = new List<string>(2);
-        var position = Prefix.Length;
-        while (position < text.Length)
-        {
-            var c = text[position];
-            if (c != '{')
-            {
-                error = new SessionSelectorFormatException(text, position, c == '}'
-                    ? "unexpected '}' without a matching '{'"
-                    : segments.Count == 0
-                        ? $"expected '{{' after $Session, found '{c}'"
-                        : $"unexpected '{c}' after the last '}}'; every segment is written as {{name}}");
-                return false;
-            }
-
-            var nameStart = position + 1;
-            var close = nameStart;
-            while (close < text.Length && text[close] is not ('{' or '}'))
-            {
-                close++;
-            }
-
-            if (close == text.Length)
-            {
-                error = new SessionSelectorFormatException(text, text.Length, "missing '}' to close the segment");
-                return false;
-            }
-
-            if (text[close] == '{')
-            {
-                error = new SessionSelectorFormatException(text, close, "unexpected '{' inside a segment name; segments are written {a}{b}");
-                return false;
-            }
-
-            var nameLength = close - nameStart;
-            if (nameLength == 0)
-            {
-                error = new SessionSelectorFormatException(text, close, "the segment name is empty");
-                return false;
-            }
-
-            if (char.IsWhiteSpace(text[nameStart]))
-            {
-                error = new SessionSelectorFormatException(text, nameStart, "the segment name starts with white space");
-                return false;
-            }
-
-            if (char.IsWhiteSpace(text[close - 1]))
-            {
-                error = new SessionSelectorFormatException(text, close - 1, "the segment name ends with white space");
-                return false;
-            }
-
-            if (nameLength > MaxSegmentLength)
-            {
-                error = new SessionSelectorFormatException(
-                    text, nameStart, $"the segment name is {nameLength} characters long; the limit is {MaxSegmentLength}");
-                return false;
-            }
-
-            segments.Add(text.Substring(nameStart, nameLength));
-            position = close + 1;
-        }
-
-        selector = new SessionSelector(text, [.. segments]);
+        selector = new SessionSelector(text!, [.. segments]);
         error = null;
         return true;
     }
@@ -226,38 +148,7 @@ public sealed class SessionSelector
         return true;
     }
 
-    private string Path(int depth) => Prefix + string.Concat(_segments.Take(depth).Select(s => "{" + s + "}"));
-
-    private static int PrefixMismatch(string text)
-    {
-        for (var i = 0; i < Prefix.Length; i++)
-        {
-            if (i >= text.Length || text[i] != Prefix[i])
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
-    private static string DescribePrefixProblem(string text)
-    {
-        if (text.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
-        {
-            return "the selector must start with $Session (capital S, exactly)";
-        }
-
-        if (text.StartsWith("Session", StringComparison.OrdinalIgnoreCase))
-        {
-            return "the selector must start with '$': write $Session{…}";
-        }
-
-        var field = text.Trim();
-        return field.Length > 0 && field.IndexOfAny(['$', '{', '}']) < 0 && field.Length <= MaxSegmentLength
-            ? $"a selector must start with $Session; did you mean $Session{{{field}}}?"
-            : "a selector must start with $Session, for example $Session{userId}";
-    }
+    private string Path(int depth) => SessionGrammar.SelectorPrefix + string.Concat(_segments.Take(depth).Select(s => "{" + s + "}"));
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

@@ -13,8 +13,9 @@ public sealed class SessionAutoRefresherOptions
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>
-    /// Per-call settings for each refresh (product, env, timeout), or null. Leave <see cref="DuctapeRequestOptions.IdempotencyKey"/>
-    /// unset: every refresh of one refresh token already shares a key (<c>RefreshAsync</c> derives it from the token).
+    /// Per-call settings for each refresh (product, env, timeout, retries), or null. Their
+    /// <see cref="DuctapeRequestOptions.IdempotencyKey"/> is not used: every refresh of one refresh token carries a key derived
+    /// from it, as the outgoing session handler's do.
     /// </summary>
     public DuctapeRequestOptions? RequestOptions { get; set; }
 }
@@ -24,8 +25,8 @@ public sealed class SessionAutoRefresherOptions
 /// before the session token expires, raises <see cref="Refreshed"/> with the new tokens, and reports failures through
 /// <see cref="RefreshFailed"/> without throwing. A failure that may pass (network, timeout, 5xx, 408, 429) is tried again after
 /// <see cref="SessionAutoRefresherOptions.RetryDelay"/>; every refresh of one refresh token carries the same idempotency key
-/// (derived from the token by <c>RefreshAsync</c>, the one refresh path of the SDK), so a refresh whose answer was lost is
-/// replayed by Ductape instead of rotating twice; a final one (the refresh token was refused: 401, 404 or another 4xx) is
+/// (derived from the token, as the outgoing session handler's refreshes are), so a refresh whose answer was lost is replayed
+/// by Ductape instead of rotating twice; a final one (the refresh token was refused: 401, 404 or another 4xx) is
 /// reported once and stops the refresher (<see cref="IsStopped"/>). Subscribe to the events, then call <see cref="Start"/>.
 /// Disposing stops it and cancels a refresh in flight.
 /// </summary>
@@ -188,7 +189,16 @@ public sealed class SessionAutoRefresher : IDisposable
 
         try
         {
-            var fresh = await _sessions.RefreshAsync(_tag, current.RefreshToken, _options.RequestOptions, token).ConfigureAwait(false);
+            // One key per refresh token (derived from it), so a retry after a lost answer gets the pair Ductape already made.
+            var callOptions = new DuctapeRequestOptions
+            {
+                Product = _options.RequestOptions?.Product,
+                Env = _options.RequestOptions?.Env,
+                Timeout = _options.RequestOptions?.Timeout,
+                MaxRetries = _options.RequestOptions?.MaxRetries,
+                IdempotencyKey = RefreshTokens.IdempotencyKey(current.RefreshToken),
+            };
+            var fresh = await _sessions.RefreshAsync(_tag, current.RefreshToken, callOptions, token).ConfigureAwait(false);
             lock (_gate)
             {
                 _current = fresh;

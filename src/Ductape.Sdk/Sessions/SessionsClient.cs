@@ -280,9 +280,11 @@ public class SessionsClient
             throw await ReplayedAsync(earlier, replay, options).ConfigureAwait(false);
         }
 
-        // Every refresh of one refresh token carries the same key: concurrent callers, a retry whose answer was lost and an
-        // instance that takes over a crashed one's refresh all get the one new pair, never a spent token.
-        var tokens = await Send(ProxyOperations.Refresh, WithIdempotencyKey(options, RefreshTokens.IdempotencyKey(refreshToken)),
+        // With replay detection on, presentations of one refresh token within the grace period share a key, so the fleet's
+        // own racing callers get the one new pair; after it the ledger refuses the token. Without it, a reused refresh token
+        // is refused by Ductape, as the contract says (a new key per call).
+        var tokens = await Send(ProxyOperations.Refresh,
+            ledger is null ? options : WithIdempotencyKey(options, RefreshTokens.IdempotencyKey(refreshToken)),
             w => w.WriteString("refreshToken"u8, refreshToken), tag, cancellationToken).ConfigureAwait(false);
         if (ledger is not null)
         {

@@ -155,7 +155,7 @@ public sealed partial class SessionTokenValidator
         }
 
         var colon = token.IndexOf(':');
-        if (colon <= 0 || SessionTag.Problem(token[..colon]) is not null)
+        if (colon <= 0 || SessionGrammar.TagProblem(token[..colon]) is not null)
         {
             return SessionTokenValidationResult.Fail(SessionTokenFailure.Malformed);
         }

@@ -110,11 +110,26 @@ public class TokenPeriodTests
     public void A_negative_count_is_rejected() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => TokenPeriod.Days.AddTo(Start, -1));
 
-    [TestCase(TokenPeriod.Seconds, 3_155_760_000L)]
-    [TestCase(TokenPeriod.Days, 36_525L)]
-    [TestCase(TokenPeriod.Weeks, 5_217L)]
-    [TestCase(TokenPeriod.Months, 1_200L)]
-    [TestCase(TokenPeriod.Years, 100L)]
-    public void The_largest_expiry_is_100_years(TokenPeriod period, long max) =>
-        Assert.That(period.MaxExpiry(), Is.EqualTo(max));
+    /// <summary>
+    /// The compile-time bound (the analyzer's) is the runtime's smallest maximum over every start date of a 400-year
+    /// Gregorian cycle: what compiles is accepted whenever it runs, and one more is refused from some start.
+    /// </summary>
+    [TestCase(TokenPeriod.Seconds, 1)]
+    [TestCase(TokenPeriod.Minutes, 2)]
+    [TestCase(TokenPeriod.Hours, 3)]
+    [TestCase(TokenPeriod.Days, 4)]
+    [TestCase(TokenPeriod.Weeks, 5)]
+    [TestCase(TokenPeriod.Months, 6)]
+    [TestCase(TokenPeriod.Years, 7)]
+    public void The_compile_time_bound_is_the_runtimes_minimum_over_every_start_date(TokenPeriod period, int number)
+    {
+        var start = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var minimum = long.MaxValue;
+        for (var day = 0; day < 146_097; day++) // 400 years: every leap-year pattern, Feb 29 included
+        {
+            minimum = Math.Min(minimum, TokenPeriods.MaxExpiryFrom(period, start.AddDays(day)));
+        }
+
+        Assert.That(Ductape.Sdk.Generators.Lifetimes.MaxExpiry(number), Is.EqualTo(minimum));
+    }
 }

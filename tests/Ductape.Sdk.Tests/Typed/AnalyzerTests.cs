@@ -41,10 +41,11 @@ public class AnalyzerTests
         Assert.That(Roslyn.Run(TypedSessionSources.Seed, TypedSessionSources.SeedContext).AnalyzerDiagnostics, Is.Empty);
     }
 
-    [TestCase("""new ProductSession { Selector = "$Session{user Id}}" }""", "}", 17, "expected '{'")]
-    [TestCase("""new ProductSessionUpdate("t") { Selector = "$Session{}" }""", "}", 9, "a name may not be empty")]
-    [TestCase("""SessionSelector.Parse("$Sesion{userId}")""", "$", 0, "a selector starts with $Session")]
-    [TestCase("""SessionSelector.TryParse("$Session{ userId}", out _)""", " ", 9, "a name may not start or end with white space")]
+    // The messages are the runtime's own (one grammar, Internal/SessionGrammar.cs, linked into the analyzer).
+    [TestCase("""new ProductSession { Selector = "$Session{user Id}}" }""", "}", 17, "unexpected '}' without a matching '{'")]
+    [TestCase("""new ProductSessionUpdate("t") { Selector = "$Session{}" }""", "}", 9, "the segment name is empty")]
+    [TestCase("""SessionSelector.Parse("$Sesion{userId}")""", "i", 4, "a selector must start with $Session, for example $Session{userId}")]
+    [TestCase("""SessionSelector.TryParse("$Session{ userId}", out _)""", " ", 9, "the segment name starts with white space")]
     public void A_selector_literal_with_a_syntax_error_is_an_error_at_the_offending_character(string expression, string text, int position, string reason)
     {
         var diagnostic = Diagnostics($"        _ = {expression};").Single();
@@ -59,7 +60,7 @@ public class AnalyzerTests
     {
         var diagnostic = Diagnostics("""        _ = new ProductSession { Selector = "userId" };""").Single();
 
-        Assert.That(diagnostic.GetMessage(), Does.EndWith("write $Session{userId}"));
+        Assert.That(diagnostic.GetMessage(), Does.EndWith("did you mean $Session{userId}?"));
     }
 
     [TestCase("""new ProductSession { Tag = "bad tag" }""", "\"bad tag\"")]
@@ -71,8 +72,10 @@ public class AnalyzerTests
         Assert.That((Describe(diagnostic).Id, Describe(diagnostic).Text), Is.EqualTo(("DUCT004", text)));
     }
 
-    [TestCase("Expiry = 101, Period = TokenPeriod.Years", "101", "An expiry of 101 Years is beyond 100 years (at most 100)")]
-    [TestCase("Expiry = 5218, Period = TokenPeriod.Weeks", "5218", "An expiry of 5218 Weeks is beyond 100 years (at most 5217)")]
+    [TestCase("Expiry = 101, Period = TokenPeriod.Years", "101", "An expiry of 101 Years is beyond 100 years from some start dates (at most 100)")]
+    [TestCase("Expiry = 5218, Period = TokenPeriod.Weeks", "5218", "An expiry of 5218 Weeks is beyond 100 years from some start dates (at most 5217)")]
+    [TestCase("Expiry = 36525, Period = TokenPeriod.Days", "36525", "An expiry of 36525 Days is beyond 100 years from some start dates (at most 36524)")]
+    [TestCase("Expiry = int.MaxValue, Period = (TokenPeriod)42", "int.MaxValue", "An expiry of 2147483647 (TokenPeriod)42 is in a period that is not defined")]
     [TestCase("Expiry = 0, Period = TokenPeriod.Hours", "0", "An expiry of 0 Hours is below 1")]
     public void A_literal_lifetime_out_of_range_is_an_error(string initializer, string text, string message)
     {
@@ -154,6 +157,28 @@ public class AnalyzerTests
 
         var diagnostic = result.AnalyzerDiagnostics.Single();
         Assert.That((diagnostic.Id, diagnostic.Location.GetLineSpan().StartLinePosition.Line, diagnostic.GetMessage()),
-            Is.EqualTo(("DUCT006", 7, "Another [DuctapeSession] type already uses the tag 'same'")));
+            Is.EqualTo(("DUCT006", 7, "Another [DuctapeSession] type already uses the tag 'same' (see the additional location)")));
+        Assert.That(diagnostic.AdditionalLocations.Single().GetLineSpan().StartLinePosition.Line, Is.EqualTo(4), "and at the first declaration");
+    }
+
+    [Test]
+    public void A_null_tag_is_an_error()
+    {
+        var diagnostic = TypedDiagnostics("""[DuctapeSession(null!)]""", "[property: SessionIdentifier] string UserId").Single();
+
+        Assert.That(diagnostic.Id, Is.EqualTo("DUCT004"));
+    }
+
+    [Test]
+    public void Every_diagnostic_links_to_its_section_of_the_diagnostics_page()
+    {
+        var analyzer = new Ductape.Sdk.Generators.DuctapeSessionAnalyzer();
+        var page = Repository.ReadAllText("docs", "diagnostics.md");
+
+        foreach (var descriptor in analyzer.SupportedDiagnostics)
+        {
+            Assert.That(descriptor.HelpLinkUri, Does.EndWith("docs/diagnostics.md#" + descriptor.Id.ToLowerInvariant()));
+            Assert.That(page, Does.Contain($"<a id=\"{descriptor.Id.ToLowerInvariant()}\"></a>"), descriptor.Id + " has a section");
+        }
     }
 }

@@ -138,7 +138,10 @@ internal sealed partial class SessionRefresher(
     {
         try
         {
-            var tokens = await sessions().RefreshAsync(current.Tag, current.RefreshToken, options: null, CancellationToken.None)
+            // Every refresh of one held refresh token carries the same key (the token never leaves the fleet): a takeover
+            // after a crash, a lost answer or instances refreshing on their own get the one new pair, never a spent token.
+            var tokens = await sessions().RefreshAsync(current.Tag, current.RefreshToken,
+                new DuctapeRequestOptions { IdempotencyKey = RefreshTokens.IdempotencyKey(current.RefreshToken) }, CancellationToken.None)
                 .ConfigureAwait(false);
             return HeldSession.From(current.Tag, tokens, current.Version + 1);
         }

@@ -70,8 +70,8 @@ public sealed class SessionTokenIssuer
     public IssuedSessionToken Issue(SessionTokenDescriptor descriptor)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
-        var identifier = Check(descriptor);
         var now = _time.GetUtcNow();
+        var identifier = Check(descriptor, now);
         var issuedAt = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
         var expiresAt = descriptor.Lifetime is { } lifetime
             ? issuedAt + lifetime
@@ -130,7 +130,7 @@ public sealed class SessionTokenIssuer
 
     private static int Base64UrlLength(int bytes) => (int)(((long)bytes * 4 + 2) / 3);
 
-    private static string Check(SessionTokenDescriptor descriptor)
+    private static string Check(SessionTokenDescriptor descriptor, DateTimeOffset now)
     {
         var errors = new ValidationErrors();
         errors.RequireTag(descriptor.Tag, nameof(SessionTokenDescriptor.Tag));
@@ -138,12 +138,14 @@ public sealed class SessionTokenIssuer
         errors.RequireText(descriptor.Env, nameof(SessionTokenDescriptor.Env));
         if (descriptor.Lifetime is { } lifetime)
         {
-            if (lifetime <= TimeSpan.Zero || lifetime > TimeSpan.FromDays(36_525))
+            // The one lifetime rule (CONTRACT §2): no later than 100 calendar years after now.
+            if (lifetime <= TimeSpan.Zero || now + lifetime > now.AddYears(TokenPeriods.MaxLifetimeYears))
             {
                 errors.Add(nameof(SessionTokenDescriptor.Lifetime), "must be positive and at most 100 years");
             }
         }
-        else if (!TokenPeriods.IsDefined(descriptor.Period) || descriptor.Expiry < 1 || descriptor.Expiry > descriptor.Period.MaxExpiry())
+        else if (!TokenPeriods.IsDefined(descriptor.Period) || descriptor.Expiry < 1
+                 || descriptor.Expiry > TokenPeriods.MaxExpiryFrom(descriptor.Period, now))
         {
             errors.Add(nameof(SessionTokenDescriptor.Expiry),
                 "set Expiry (at least 1, at most 100 years) and a defined Period, or set Lifetime");
