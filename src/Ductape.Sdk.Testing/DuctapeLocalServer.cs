@@ -34,7 +34,16 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
     private readonly LocalSessions _sessions;
     private readonly byte[] _accessKey;
     private readonly ConcurrentDictionary<string, IdempotentCall> _replays = new();
+    private readonly Queue<(string Key, IdempotentCall Call)> _replayOrder = new(); // oldest first, under _boundsGate
+    private readonly object _boundsGate = new();
+    private long _replayBytes;
+    private readonly TimeSpan _idempotencyRetention;
+    private readonly int _maxIdempotencyEntries;
+    private const long MaxIdempotencyBytes = 16 * 1024 * 1024;
     private const int JournalLimit = 10_000;
+    private const long JournalBudgetBytes = 8 * 1024 * 1024;
+    private const int JournalParamsLimit = 4 * 1024;
+    private long _journalBytes;
 
     private readonly TimeProvider _time;
 
@@ -47,6 +56,8 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
     private DuctapeLocalServer(WebApplication app, string accessKey, SessionKeyRing keys, TimeProvider time, DuctapeLocalServerOptions options)
     {
         _time = time;
+        _idempotencyRetention = options.IdempotencyRetention;
+        _maxIdempotencyEntries = options.MaxIdempotencyEntries;
         _app = app;
         AccessKey = accessKey;
         SessionKeys = keys;
@@ -101,6 +112,11 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
         if (options.MaxSessions < 1 || options.ExpiredSessionRetention < TimeSpan.Zero)
         {
             throw new ArgumentException("DuctapeLocalServerOptions.MaxSessions must be at least 1 and ExpiredSessionRetention not negative.", nameof(options));
+        }
+
+        if (options.IdempotencyRetention <= TimeSpan.Zero || options.MaxIdempotencyEntries < 1)
+        {
+            throw new ArgumentException("DuctapeLocalServerOptions.IdempotencyRetention must be positive and MaxIdempotencyEntries at least 1.", nameof(options));
         }
 
         var server = new DuctapeLocalServer(app, accessKey, keys, options.TimeProvider, options);
@@ -193,6 +209,13 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The server refused it (no such session type, data without the selector's field, …).</exception>
     public Sessions.SessionTokens SeedSession(string tag, JsonElement data, string product = "local:demo", string env = "dev")
     {
+        if (data.ValueKind != JsonValueKind.Object)
+        {
+            throw new ArgumentException(data.ValueKind == JsonValueKind.Undefined
+                ? "The session data is an undefined JsonElement (default(JsonElement)): pass a JSON object, such as SessionJson.Parse(\"{\\\"userId\\\":\\\"u-1\\\"}\")."
+                : $"The session data must be a JSON object, not {data.ValueKind}.", nameof(data));
+        }
+
         var json = Seed("start", w =>
         {
             w.WriteStartObject();
@@ -224,7 +247,18 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
             w.WriteEndArray();
         }
 
-        using var parameters = JsonDocument.Parse(buffer.WrittenMemory);
+        JsonDocument parameters;
+        try
+        {
+            parameters = JsonDocument.Parse(buffer.WrittenMemory);
+        }
+        catch (JsonException)
+        {
+            // What a request would get as a 400, said plainly to the test that seeded it.
+            throw new ArgumentException($"The seeded {(method == "start" ? "session data" : "session type")} is nested deeper than 64 levels (JSON's depth limit here).");
+        }
+
+        using var _ = parameters;
         Action<Utf8JsonWriter> result;
         try
         {
@@ -273,13 +307,20 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
     public void Reset()
     {
         _sessions.Reset();
-        _replays.Clear();
+        lock (_boundsGate)
+        {
+            _replays.Clear();
+            _replayOrder.Clear();
+            _replayBytes = 0;
+            _journal.Clear();
+            _journalBytes = 0;
+        }
+
         lock (_faults)
         {
             _faults.Clear();
         }
 
-        _journal.Clear();
         Interlocked.Exchange(ref _abortsAfterProcessing, 0);
         Interlocked.Exchange(ref _latencyTicks, 0);
     }
@@ -315,11 +356,14 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
         JsonElement parameters = default;
         var answered = 0;
         string? answeredCode = null;
+        var requestBytes = 0;
+        var responseBytes = 0;
 
         async Task Answer(int status, byte[] bytes, string? code)
         {
             answered = status;
             answeredCode = code;
+            responseBytes = bytes.Length;
             await WriteAsync(response, status, bytes, context.RequestAborted).ConfigureAwait(false);
         }
 
@@ -337,6 +381,7 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
             }
 
             var body = await ReadBodyAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+            requestBytes = body.Length;
             (method, parameters) = Peek(body);
             if (TakeFault(method) is { } fault)
             {
@@ -354,7 +399,8 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
             {
                 // The key is reserved before the call runs: concurrent duplicates wait for the first one's answer instead of
                 // running again (exactly once), and a different body under the same key is refused.
-                var mine = new IdempotentCall(SHA256.HashData(body));
+                var mine = new IdempotentCall(SHA256.HashData(body), _time.GetUtcNow());
+                ForgetOldAnswers();
                 var call = _replays.GetOrAdd(idempotencyKey, mine);
                 if (!ReferenceEquals(call, mine))
                 {
@@ -399,7 +445,10 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
                 }
             }
 
-            owned?.Answer.TrySetResult((resultStatus, bytes, resultCode));
+            if (owned is not null && owned.Answer.TrySetResult((resultStatus, bytes, resultCode)) && resultStatus != StatusCodes.Status500InternalServerError)
+            {
+                Remember(idempotencyKey, owned, bytes.Length);
+            }
             if (resultStatus == StatusCodes.Status200OK && Interlocked.Decrement(ref _abortsAfterProcessing) >= 0)
             {
                 context.Abort();
@@ -429,10 +478,13 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
         }
         finally
         {
-            _journal.Enqueue(new LocalServerCall(method, parameters, idempotencyKey.Length > 0 ? idempotencyKey : null, answered, answeredCode));
-            while (_journal.Count > JournalLimit && _journal.TryDequeue(out _))
+            // What tests need, within a byte budget: parameters only for small bodies, sizes always.
+            var call = new LocalServerCall(method, requestBytes <= JournalParamsLimit ? parameters : default,
+                idempotencyKey.Length > 0 ? idempotencyKey : null, answered, answeredCode)
             {
-            }
+                Tag = TagOf(parameters), RequestBytes = requestBytes, ResponseBytes = responseBytes,
+            };
+            AddToJournal(call, 256 + (requestBytes <= JournalParamsLimit ? requestBytes : 0) + 2 * (idempotencyKey.Length + (call.Tag?.Length ?? 0)));
         }
     }
 
@@ -504,10 +556,80 @@ public sealed class DuctapeLocalServer : IAsyncDisposable
         return Envelope(result, requestId, started);
     }
 
+    private void AddToJournal(LocalServerCall call, long bytes)
+    {
+        lock (_boundsGate)
+        {
+            _journal.Enqueue(call);
+            _journalBytes += bytes;
+            while ((_journal.Count > JournalLimit || _journalBytes > JournalBudgetBytes) && _journal.TryDequeue(out var old))
+            {
+                _journalBytes -= 256 + (old.RequestBytes <= JournalParamsLimit ? old.RequestBytes : 0)
+                                 + 2 * ((old.IdempotencyKey?.Length ?? 0) + (old.Tag?.Length ?? 0));
+            }
+        }
+    }
+
+    /// <summary>The tag a call's parameters name (runtime calls: <c>tag</c> or <c>session</c>; session types: the second parameter or the object's <c>tag</c>).</summary>
+    private static string? TagOf(JsonElement parameters)
+    {
+        if (parameters.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        foreach (var item in parameters.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Object
+                && (item.TryGetProperty("tag", out var tag) || item.TryGetProperty("session", out tag)) && tag.ValueKind == JsonValueKind.String)
+            {
+                return tag.GetString();
+            }
+        }
+
+        return parameters.GetArrayLength() > 1 && parameters[1].ValueKind == JsonValueKind.String ? parameters[1].GetString() : null;
+    }
+
+    /// <summary>Keeps an answer for replay, within the retention, the count and the byte budget (oldest out first).</summary>
+    private void Remember(string key, IdempotentCall call, int answerBytes)
+    {
+        lock (_boundsGate)
+        {
+            call.Bytes = answerBytes + key.Length * 2 + 128;
+            _replayBytes += call.Bytes;
+            _replayOrder.Enqueue((key, call));
+            Trim();
+        }
+    }
+
+    private void ForgetOldAnswers()
+    {
+        lock (_boundsGate)
+        {
+            Trim();
+        }
+    }
+
+    private void Trim()
+    {
+        var oldest = _time.GetUtcNow() - _idempotencyRetention;
+        while (_replayOrder.TryPeek(out var head)
+               && (head.Call.StoredAt < oldest || _replayOrder.Count > _maxIdempotencyEntries || _replayBytes > MaxIdempotencyBytes))
+        {
+            _replayOrder.Dequeue();
+            _replayBytes -= head.Call.Bytes;
+            _replays.TryRemove(new KeyValuePair<string, IdempotentCall>(head.Key, head.Call));
+        }
+    }
+
     /// <summary>One idempotency key's call: the body it came with and, once processed, its answer.</summary>
-    private sealed class IdempotentCall(byte[] bodyHash)
+    private sealed class IdempotentCall(byte[] bodyHash, DateTimeOffset storedAt)
     {
         public byte[] BodyHash { get; } = bodyHash;
+
+        public DateTimeOffset StoredAt { get; } = storedAt;
+
+        public long Bytes { get; set; }
 
         public TaskCompletionSource<(int Status, byte[] Response, string? Code)> Answer { get; } =
             new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -26,6 +26,15 @@ public sealed class DuctapeLocalServerOptions
     /// </summary>
     public TimeSpan ExpiredSessionRetention { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long an <c>Idempotency-Key</c>'s answer is kept and replayed. Default 24 hours. Answers are also bounded to the
+    /// newest <see cref="MaxIdempotencyEntries"/> and 16 MiB in all, oldest first out.
+    /// </summary>
+    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The most idempotency answers kept at once. Default 10,000.</summary>
+    public int MaxIdempotencyEntries { get; set; } = 10_000;
+
     /// <summary>The server's clock. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }
