@@ -12,212 +12,188 @@ internal static class SessionTypesFile
 {
     private static readonly JsonWriterOptions Indented = new() { Indented = true };
 
-    /// <summary>A problem in the file, at a place.</summary>
-    public sealed record Problem(int Line, int Column, string Message);
+    /// <summary>
+    /// One session type as read, with its period as the file spells it: <c>minutes</c> and <c>mins</c> are one period, and a
+    /// plan shows the file's word.
+    /// </summary>
+    public sealed record Entry(ProductSession Type, string Period)
+    {
+        public Entry(ProductSession type)
+            : this(type, type.Period.ToWireValue())
+        {
+        }
+    }
 
-    /// <summary>One session type as read, with where each field was written.</summary>
-    public sealed record Entry(ProductSession Type, int Line, int Column, IReadOnlyDictionary<string, (int Line, int Column)> Fields);
+    public static string Write(IEnumerable<ProductSession> types) => Write(types.Select(t => new Entry(t)));
 
-    public static string Write(IEnumerable<ProductSession> types)
+    public static string Write(IEnumerable<Entry> entries)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, Indented))
         {
-            w.WriteStartArray();
-            foreach (var type in types.OrderBy(t => t.Tag, StringComparer.Ordinal))
-            {
-                // Keys in ordinal order, so a diff of two exports shows only real changes.
-                w.WriteStartObject();
-                w.WriteString("description", type.Description);
-                w.WriteNumber("expiry", type.Expiry);
-                w.WriteString("name", type.Name);
-                w.WriteString("period", type.Period.ToWireValue());
-                w.WritePropertyName("schema");
-                type.Schema.WriteTo(w);
-                w.WriteString("selector", type.Selector);
-                w.WriteString("tag", type.Tag);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            WriteArray(w, entries);
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 
-    /// <summary>Reads the file; on any problem, returns the problems with their lines and columns instead.</summary>
-    public static (List<Entry> Entries, List<Problem> Problems) Read(string text, DateTimeOffset now)
+    public static void WriteArray(Utf8JsonWriter w, IEnumerable<Entry> entries)
     {
-        var entries = new List<Entry>();
-        var problems = new List<Problem>();
-        var bytes = Encoding.UTF8.GetBytes(text);
-        JsonDocument document;
-        try
+        w.WriteStartArray();
+        foreach (var (type, period) in entries.OrderBy(e => e.Type.Tag, StringComparer.Ordinal))
         {
-            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        }
-        catch (JsonException ex)
-        {
-            problems.Add(new((int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1, "not valid JSON: " + FirstSentence(ex.Message)));
-            return (entries, problems);
-        }
-
-        using (document)
-        {
-            var places = Places(bytes);
-            if (document.RootElement.ValueKind != JsonValueKind.Array)
-            {
-                problems.Add(new(1, 1, "the file must be a JSON array of session types"));
-                return (entries, problems);
-            }
-
-            var index = 0;
-            var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var item in document.RootElement.EnumerateArray())
-            {
-                var (line, column, fields) = index < places.Count ? places[index] : (1, 1, new Dictionary<string, (int, int)>());
-                index++;
-                if (item.ValueKind != JsonValueKind.Object)
-                {
-                    problems.Add(new(line, column, "each session type must be a JSON object"));
-                    continue;
-                }
-
-                var (type, shapeProblems) = ReadType(item);
-                foreach (var (field, message) in shapeProblems)
-                {
-                    var at = fields.TryGetValue(field, out var place) ? place : (line, column);
-                    problems.Add(new(at.Item1, at.Item2, $"{field} {message}"));
-                }
-
-                if (shapeProblems.Count > 0)
-                {
-                    continue;
-                }
-
-                foreach (var error in type.Validate(now))
-                {
-                    var at = fields.TryGetValue(error.Field, out var place) ? place : (line, column);
-                    problems.Add(new(at.Item1, at.Item2, $"{type.Tag}: {error.Field} {error.Problem}"));
-                }
-
-                if (seen.TryGetValue(type.Tag, out var firstLine))
-                {
-                    var at = fields.TryGetValue("tag", out var place) ? place : (line, column);
-                    problems.Add(new(at.Item1, at.Item2, $"tag '{type.Tag}' is declared twice (first on line {firstLine})"));
-                }
-                else
-                {
-                    seen[type.Tag] = fields.TryGetValue("tag", out var place) ? place.Item1 : line;
-                }
-
-                entries.Add(new Entry(type, line, column, fields));
-            }
+            // Keys in ordinal order, so a diff of two exports shows only real changes.
+            w.WriteStartObject();
+            w.WriteString("description", type.Description);
+            w.WriteNumber("expiry", type.Expiry);
+            w.WriteString("name", type.Name);
+            w.WriteString("period", period);
+            w.WritePropertyName("schema");
+            type.Schema.WriteTo(w);
+            w.WriteString("selector", type.Selector);
+            w.WriteString("tag", type.Tag);
+            w.WriteEndObject();
         }
 
-        return (entries, problems);
+        w.WriteEndArray();
     }
 
-    private static (ProductSession Type, List<(string Field, string Message)> Problems) ReadType(JsonElement item)
+    /// <summary>Reads the file's bytes; on any problem, no entries and the problems with their lines and columns.</summary>
+    public static (List<Entry> Entries, FileProblems Problems) Read(ReadOnlyMemory<byte> utf8, DateTimeOffset now)
     {
-        var problems = new List<(string, string)>();
-        string Text(string name)
+        var problems = new FileProblems();
+        using var file = JsonFile.Parse(utf8, problems);
+        return (file is null ? [] : Read(file, now, problems), problems);
+    }
+
+    /// <summary>Reads a parsed file; on any problem, no entries.</summary>
+    public static List<Entry> Read(JsonFile file, DateTimeOffset now, FileProblems problems)
+    {
+        if (file.Root.ValueKind != JsonValueKind.Array)
         {
-            if (!item.TryGetProperty(name, out var value))
-            {
-                problems.Add((name, "is missing"));
-                return "";
-            }
-
-            if (value.ValueKind != JsonValueKind.String)
-            {
-                problems.Add((name, "must be a string"));
-                return "";
-            }
-
-            return value.GetString()!;
+            problems.Add((1, 1), "the file must be a JSON array of session types (or, for apply, a plan saved by plan --out)");
+            return [];
         }
 
-        var expiry = 0;
-        if (!item.TryGetProperty("expiry", out var e))
+        var entries = ReadArray(file.Root, file, now, problems);
+        return problems.Count == 0 ? entries : [];
+    }
+
+    /// <summary>Reads an array of session types (a file's, or a saved plan's) against the contract's rules.</summary>
+    public static List<Entry> ReadArray(JsonElement array, JsonFile? file, DateTimeOffset now, FileProblems problems)
+    {
+        var entries = new List<Entry>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var index = -1;
+        foreach (var item in array.EnumerateArray())
+        {
+            index++;
+            (int, int) At(string field) => file?.FieldPlace(index, field) ?? (1, 1);
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                problems.Add(() => file?.ItemPlace(index) ?? (1, 1), "each session type must be a JSON object");
+                continue;
+            }
+
+            var (type, period, shapeProblems) = ReadType(item);
+
+            // A duplicate tag is a problem of its own, whatever else is wrong with the row.
+            if (type.Tag.Length > 0 && !seen.TryAdd(type.Tag, index))
+            {
+                var first = problems.Full ? 0 : file?.FieldPlace(seen[type.Tag], "tag").Line ?? 1;
+                problems.Add(() => At("tag"), $"tag '{type.Tag}' is declared twice (first on line {first})");
+            }
+
+            foreach (var (field, message) in shapeProblems)
+            {
+                problems.Add(() => At(field), $"{field} {message}");
+            }
+
+            if (shapeProblems.Count > 0)
+            {
+                continue;
+            }
+
+            foreach (var error in type.Validate(now))
+            {
+                problems.Add(() => At(error.Field), $"{type.Tag}: {error.Field} {error.Problem}");
+            }
+
+            entries.Add(new Entry(type, period));
+        }
+
+        return entries;
+    }
+
+    /// <summary>One pass over the object's fields: their values, and what is missing, mistyped or unknown.</summary>
+    private static (ProductSession Type, string Period, List<(string Field, string Message)> Problems) ReadType(JsonElement item)
+    {
+        var problems = new List<(string, string)>();
+        var text = new Dictionary<string, string>(5, StringComparer.Ordinal);
+        var (expiry, hasExpiry, schema) = (0, false, default(JsonElement));
+        foreach (var property in item.EnumerateObject())
+        {
+            var value = property.Value;
+            switch (property.Name)
+            {
+                case "description" or "name" or "period" or "selector" or "tag":
+                    if (value.ValueKind == JsonValueKind.String)
+                    {
+                        text[property.Name] = value.GetString()!;
+                    }
+                    else
+                    {
+                        problems.Add((property.Name, "must be a string"));
+                        text[property.Name] = "";
+                    }
+
+                    break;
+                case "expiry":
+                    hasExpiry = true;
+                    if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out expiry))
+                    {
+                        problems.Add(("expiry", "must be a whole number"));
+                    }
+
+                    break;
+                case "schema":
+                    schema = value.Clone();
+                    break;
+                default:
+                    problems.Add((property.Name, "is not a field of a session type"));
+                    break;
+            }
+        }
+
+        foreach (var name in (string[])["description", "name", "period", "selector", "tag"])
+        {
+            if (text.TryAdd(name, ""))
+            {
+                problems.Add((name, "is missing"));
+            }
+        }
+
+        if (!hasExpiry)
         {
             problems.Add(("expiry", "is missing"));
         }
-        else if (e.ValueKind != JsonValueKind.Number || !e.TryGetInt32(out expiry))
-        {
-            problems.Add(("expiry", "must be a whole number"));
-        }
 
-        var periodText = Text("period");
-        var period = default(TokenPeriod);
-        if (periodText.Length > 0 && !TokenPeriods.TryParse(periodText, out period))
-        {
-            problems.Add(("period", "must be one of secs, mins, hours, days, weeks, months, years"));
-        }
-
-        var schema = item.TryGetProperty("schema", out var s) ? s.Clone() : default;
         if (schema.ValueKind == JsonValueKind.Undefined)
         {
             problems.Add(("schema", "is missing"));
         }
 
-        foreach (var property in item.EnumerateObject())
+        var period = default(TokenPeriod);
+        if (text["period"].Length > 0 && !TokenPeriods.TryParse(text["period"], out period))
         {
-            if (property.Name is not ("description" or "expiry" or "name" or "period" or "schema" or "selector" or "tag"))
-            {
-                problems.Add((property.Name, "is not a field of a session type"));
-            }
+            problems.Add(("period", "must be one of secs, mins, hours, days, weeks, months, years"));
         }
 
         var type = new ProductSession
         {
-            Tag = Text("tag"), Name = Text("name"), Description = Text("description"), Schema = schema, Selector = Text("selector"),
+            Tag = text["tag"], Name = text["name"], Description = text["description"], Schema = schema, Selector = text["selector"],
             Expiry = expiry, Period = period,
         };
-        return (type, problems);
-    }
-
-    /// <summary>For each element of the top-level array: where it starts, and where each of its fields' names is.</summary>
-    private static List<(int Line, int Column, Dictionary<string, (int, int)> Fields)> Places(byte[] bytes)
-    {
-        var lineStarts = new List<int> { 0 };
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            if (bytes[i] == (byte)'\n')
-            {
-                lineStarts.Add(i + 1);
-            }
-        }
-
-        (int, int) Position(long offset)
-        {
-            var line = lineStarts.BinarySearch((int)offset);
-            line = line >= 0 ? line : ~line - 1;
-            return (line + 1, Encoding.UTF8.GetCharCount(bytes, lineStarts[line], (int)offset - lineStarts[line]) + 1);
-        }
-
-        var places = new List<(int, int, Dictionary<string, (int, int)>)>();
-        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        while (reader.Read())
-        {
-            if (reader.CurrentDepth == 1 && reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray
-                    or JsonTokenType.String or JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null)
-            {
-                var (line, column) = Position(reader.TokenStartIndex);
-                places.Add((line, column, new Dictionary<string, (int, int)>(StringComparer.Ordinal)));
-            }
-            else if (reader.CurrentDepth == 2 && reader.TokenType == JsonTokenType.PropertyName && places.Count > 0)
-            {
-                places[^1].Item3.TryAdd(reader.GetString()!, Position(reader.TokenStartIndex));
-            }
-        }
-
-        return places;
-    }
-
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end > 0 ? message[..end] : message.TrimEnd('.');
+        return (type, text["period"], problems);
     }
 }

@@ -8,57 +8,97 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Ductape.Sdk.IntegrationTests.Cli;
 
-/// <summary>The ductape command end to end, in-process, against the local server.</summary>
-public class CliTests
+/// <summary>The ductape command run in-process against a local server, with a temporary folder for its files.</summary>
+public abstract class CliTest
 {
-    private const string Product = "cli:app";
-    private DuctapeLocalServer _server = null!;
-    private string _dir = null!;
+    protected const string Product = "cli:app";
+
+    protected DuctapeLocalServer Server { get; private set; } = null!;
+
+    protected string Dir { get; private set; } = null!;
+
+    /// <summary>Environment variables for the next runs, over the connection to <see cref="Server"/>.</summary>
+    protected Dictionary<string, string?> Environment { get; } = [];
 
     [SetUp]
-    public async Task SetUp()
+    public async Task StartCli()
     {
-        _server = await DuctapeLocalServer.StartAsync();
-        _dir = Directory.CreateTempSubdirectory("ductape-cli-").FullName;
+        Server = await DuctapeLocalServer.StartAsync();
+        Dir = Directory.CreateTempSubdirectory("ductape-cli-").FullName;
+        Environment.Clear();
+        Environment["DUCTAPE_ACCESS_KEY"] = Server.AccessKey;
+        Environment["DUCTAPE_BASE_URL"] = Server.BaseUrl.AbsoluteUri;
+        Environment["DUCTAPE_PRODUCT"] = Product;
+        Environment["DUCTAPE_ENV"] = "dev";
     }
 
     [TearDown]
-    public async Task TearDown()
+    public async Task StopCli()
     {
-        await _server.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
+        await Server.DisposeAsync();
+        Directory.Delete(Dir, recursive: true);
     }
 
-    private sealed record Run(int ExitCode, string Output, string Error);
+    protected sealed record Run(int ExitCode, string Output, string Error);
 
-    private async Task<Run> Ductape(params string[] args)
+    protected Task<Run> Ductape(params string[] args) => DuctapeWithInput(null, args);
+
+    /// <summary>Runs with <paramref name="input"/> as standard input (null: none).</summary>
+    protected async Task<Run> DuctapeWithInput(string? input, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var env = new Dictionary<string, string?>
-        {
-            ["DUCTAPE_ACCESS_KEY"] = _server.AccessKey,
-            ["DUCTAPE_BASE_URL"] = _server.BaseUrl.AbsoluteUri,
-            ["DUCTAPE_PRODUCT"] = Product,
-            ["DUCTAPE_ENV"] = "dev",
-        };
-        var code = await new CliApp(output, error, name => env.GetValueOrDefault(name)).InvokeAsync(args);
+        var environment = new Dictionary<string, string?>(Environment);
+        Func<Stream>? stdin = input is null ? null : () => new Pipe(System.Text.Encoding.UTF8.GetBytes(input));
+        var code = await new CliApp(output, error, name => environment.GetValueOrDefault(name), stdin).InvokeAsync(args);
         return new Run(code, output.ToString(), error.ToString());
     }
 
-    private string PathOf(string name) => Path.Combine(_dir, name);
+    /// <summary>Standard input as a pipe has it: read once, no length, no seeking.</summary>
+    private sealed class Pipe(byte[] content) : Stream
+    {
+        private readonly MemoryStream _content = new(content);
 
-    private static ProductSession Type(string tag, int expiry = 7) => new()
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => _content.Read(buffer, offset, count);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    protected string PathOf(string name) => Path.Combine(Dir, name);
+
+    protected static ProductSession Type(string tag, int expiry = 7) => new()
     {
         Name = "Session " + tag, Tag = tag, Description = "d", Schema = SessionJson.Parse("""{"userId":"u-1","details":{"username":"n"}}"""),
         Selector = "$Session{userId}", Expiry = expiry, Period = TokenPeriod.Hours,
     };
+}
 
+/// <summary>The ductape command end to end, in-process, against the local server.</summary>
+public class CliTests : CliTest
+{
     [Test]
     public async Task Export_edit_plan_apply_and_a_second_plan_shows_no_changes()
     {
-        _server.SeedSessionType(Type("web"), Product);
-        _server.SeedSessionType(Type("admin"), Product);
+        Server.SeedSessionType(Type("web"), Product);
+        Server.SeedSessionType(Type("admin"), Product);
 
         var export = await Ductape("sessions", "export", "--output", PathOf("sessions.json"));
         Assert.That(export.ExitCode, Is.EqualTo(0), export.Error);
@@ -76,19 +116,19 @@ public class CliTests
         using var json = JsonDocument.Parse(plan.Output);
         var changes = json.RootElement.GetProperty("changes").EnumerateArray()
             .Select(c => (c.GetProperty("action").GetString(), c.GetProperty("tag").GetString(),
-                string.Join(";", c.GetProperty("fields").EnumerateArray().Select(f => $"{f.GetProperty("field").GetString()}:{f.GetProperty("old").GetString()}->{f.GetProperty("new").GetString()}"))))
+                string.Join(";", c.GetProperty("fields").EnumerateArray().Select(f => $"{f.GetProperty("field").GetString()}:{f.GetProperty("old").GetRawText()}->{f.GetProperty("new").GetRawText()}"))))
             .ToList();
         Assert.That(changes[0], Is.EqualTo(("unchanged", "admin", "")));
         Assert.That(changes[1].Item1, Is.EqualTo("create"));
         Assert.That(changes[2], Is.EqualTo(("update", "web", "expiry:7->14")));
 
-        var journalBefore = _server.Journal.Count;
+        var journalBefore = Server.Journal.Count;
         var apply = await Ductape("sessions", "apply", PathOf("sessions.json"), "--yes");
         Assert.That((apply.ExitCode, apply.Output), Is.EqualTo((0, apply.Output)), apply.Error);
         Assert.That(apply.Output, Does.Contain("created mobile").And.Contain("updated web").And.Contain("Applied 2 change(s)."));
-        var update = _server.Journal.Skip(journalBefore).Single(c => c.Method == "update");
+        var update = Server.Journal.Skip(journalBefore).Single(c => c.Method == "update");
         Assert.That(update.Params.GetRawText(), Does.Contain("\"expiry\":14").And.Not.Contain("\"name\""), "only the changed fields are sent");
-        Assert.That(_server.Journal.Skip(journalBefore).Where(c => c.Method is "create" or "update").All(c => c.IdempotencyKey is not null), Is.True);
+        Assert.That(Server.Journal.Skip(journalBefore).Where(c => c.Method is "create" or "update").All(c => c.IdempotencyKey is not null), Is.True);
 
         var again = await Ductape("sessions", "plan", PathOf("sessions.json"));
         Assert.That(again.ExitCode, Is.EqualTo(0), again.Output);
@@ -99,8 +139,8 @@ public class CliTests
     [Test]
     public async Task Session_types_missing_from_the_file_are_deleted_only_with_prune()
     {
-        _server.SeedSessionType(Type("web"), Product);
-        _server.SeedSessionType(Type("legacy"), Product);
+        Server.SeedSessionType(Type("web"), Product);
+        Server.SeedSessionType(Type("legacy"), Product);
         await File.WriteAllTextAsync(PathOf("s.json"), SessionTypesFile.Write([Type("web")]));
 
         var plan = await Ductape("sessions", "plan", PathOf("s.json"));
@@ -111,7 +151,7 @@ public class CliTests
         Assert.That((await Ductape("sessions", "plan", PathOf("s.json"), "--prune")).ExitCode, Is.EqualTo(CliApp.HasChanges));
         var apply = await Ductape("sessions", "apply", PathOf("s.json"), "--prune", "--yes");
         Assert.That(apply.Output, Does.Contain("deleted legacy"));
-        using var client = _server.CreateClient(Product);
+        using var client = Server.CreateClient(Product);
         Assert.That((await client.Products.Sessions.FetchAllAsync()).Select(t => t.Tag), Is.EqualTo(new[] { "web" }));
     }
 
@@ -119,8 +159,8 @@ public class CliTests
     public async Task A_failure_mid_apply_says_what_was_applied_and_a_rerun_converges()
     {
         await File.WriteAllTextAsync(PathOf("s.json"), SessionTypesFile.Write([Type("a"), Type("b"), Type("c")]));
-        _server.SeedSessionType(Type("a"), Product);
-        _server.FailNext(1, HttpStatusCode.BadRequest, method: "create"); // b fails; a needs nothing
+        Server.SeedSessionType(Type("a"), Product);
+        Server.FailNext(1, HttpStatusCode.BadRequest, method: "create"); // b fails; a needs nothing
 
         var failed = await Ductape("sessions", "apply", PathOf("s.json"), "--yes");
         Assert.That(failed.ExitCode, Is.EqualTo(1));
@@ -139,7 +179,7 @@ public class CliTests
         var run = await Ductape("sessions", "apply", PathOf("s.json"));
 
         Assert.That((run.ExitCode, run.Error.Trim()), Is.EqualTo((1, "Not applied: pass --yes to apply these changes.")));
-        Assert.That(_server.Journal.Any(c => c.Method == "create"), Is.False);
+        Assert.That(Server.Journal.Any(c => c.Method == "create"), Is.False);
     }
 
     [TestCase("[{\"tag\":\"a\",\n  oops}]", 2, 3, "not valid JSON")]
@@ -184,9 +224,9 @@ public class CliTests
     [Test]
     public async Task Token_inspect_shows_claims_redacts_data_and_names_each_failure()
     {
-        _server.SeedSessionType(Type("web"), Product);
-        var token = _server.SeedSession("web", SessionJson.Parse("""{"userId":"u-42","details":{"username":"secret-name"}}"""), Product).Token;
-        var key = _server.SessionKeys.Primary.ExportText();
+        Server.SeedSessionType(Type("web"), Product);
+        var token = Server.SeedSession("web", SessionJson.Parse("""{"userId":"u-42","details":{"username":"secret-name"}}"""), Product).Token;
+        var key = Server.SessionKeys.Primary.ExportText();
 
         var valid = await Ductape("token", "inspect", token, "--key", key, "--product", Product, "--env", "dev");
         Assert.That(valid.ExitCode, Is.EqualTo(0), valid.Error);
@@ -201,7 +241,7 @@ public class CliTests
         Assert.That((await Ductape("token", "inspect", tampered, "--key", key)).Output, Does.Contain("invalid  DecryptionFailed"));
 
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-2));
-        var expired = new SessionTokenIssuer(_server.SessionKeys, new SessionTokenIssuerOptions { TimeProvider = time }).Issue(new SessionTokenDescriptor
+        var expired = new SessionTokenIssuer(Server.SessionKeys, new SessionTokenIssuerOptions { TimeProvider = time }).Issue(new SessionTokenDescriptor
         {
             Tag = "web", Selector = "$Session{userId}", Data = SessionJson.Parse("""{"userId":"u-1"}"""), Product = Product, Env = "dev",
             Expiry = 1, Period = TokenPeriod.Hours,
@@ -228,7 +268,7 @@ public class CliTests
         Assert.That(sameKeyTwice.ExitCode, Is.EqualTo(1));
         Assert.That(sameKeyTwice.Error, Does.StartWith("error: ").And.Not.Contain("   at "));
 
-        var portInUse = await Ductape("local", "--port", _server.BaseUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var portInUse = await Ductape("local", "--port", Server.BaseUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.That(portInUse.ExitCode, Is.EqualTo(1));
         Assert.That(portInUse.Error, Does.StartWith("error: ").And.Not.Contain("   at "));
     }
