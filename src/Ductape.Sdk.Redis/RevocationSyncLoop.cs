@@ -10,7 +10,7 @@ namespace Ductape.Sdk.Redis;
 /// everything at each resync (writing back what Redis lost). Supervised: whatever a round throws — Redis away, a bug — is
 /// logged, counted, backed off and the loop goes on; nothing stored under the prefix can stop it.
 /// </summary>
-internal sealed class RevocationSyncLoop
+internal sealed partial class RevocationSyncLoop
 {
     private const int ReadBatch = 512;
     private const int MaxReportedKeys = 10_000;
@@ -211,63 +211,6 @@ internal sealed class RevocationSyncLoop
         }
     }
 
-    private async Task SubscribeAsync()
-    {
-        if (Interlocked.Exchange(ref _subscribed, 1) == 1)
-        {
-            return;
-        }
-
-        try
-        {
-            await _redis.GetSubscriber().SubscribeAsync(_keys.Channel, (_, message) => OnMessage(message)).ConfigureAwait(false);
-        }
-        catch
-        {
-            Interlocked.Exchange(ref _subscribed, 0);
-            throw;
-        }
-    }
-
-    /// <summary>Runs on StackExchange.Redis's thread for every message: never throws, never blocks.</summary>
-    private void OnMessage(RedisValue message)
-    {
-        try
-        {
-            if (!HasGap)
-            {
-                // A message proves the channel works, but after a gap only a completed resync proves the replica is whole.
-                Heard();
-            }
-
-            switch (RevocationCodec.Decode(message.IsNull ? default : (ReadOnlySpan<byte>)(byte[])message!, out var revocation))
-            {
-                case RevocationMessage.Revocation:
-                    _replica.Apply(revocation!);
-                    break;
-                case RevocationMessage.Unreadable:
-                    Interlocked.Increment(ref _unreadableMessages);
-                    _metrics.Skipped.Add(1, new KeyValuePair<string, object?>("ductape.source", "message"));
-                    break;
-            }
-        }
-        catch (Exception)
-        {
-            // Nothing a message holds may take the subscription down.
-            Interlocked.Increment(ref _unreadableMessages);
-            _metrics.Skipped.Add(1, new KeyValuePair<string, object?>("ductape.source", "message"));
-        }
-    }
-
-    private void ReportUnreadableMessages()
-    {
-        // Once per round at most, with a count: a flood of garbage on the channel must not flood the log too.
-        if (Interlocked.Exchange(ref _unreadableMessages, 0) is var count and > 0)
-        {
-            RedisSessionRevocationStore.LogUnreadableMessages(_logger, count);
-        }
-    }
-
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) => OpenGap();
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => RequestResync(); // what was published meanwhile is gone
@@ -292,119 +235,6 @@ internal sealed class RevocationSyncLoop
         }
 
         RedisSessionRevocationStore.LogShared(_logger, shared);
-    }
-
-    /// <summary>Loads every revocation from Redis into the replica, then writes back what the replica knows and Redis lacks.</summary>
-    private async Task ResyncAsync(CancellationToken cancellationToken)
-    {
-        var covers = Interlocked.Read(ref _gapsOpened); // a gap opened during this resync needs another one
-        var database = _redis.GetDatabase();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var unreadable = new HashSet<string>(StringComparer.Ordinal);
-        var primaries = 0;
-        foreach (var endpoint in _redis.GetEndPoints())
-        {
-            var server = _redis.GetServer(endpoint);
-            if (server.IsReplica)
-            {
-                continue;
-            }
-
-            // A primary out of reach fails the resync: a load that skipped one would look complete and vouch for nothing.
-            primaries++;
-
-            var batch = new List<RedisKey>(ReadBatch);
-            await foreach (var key in server.KeysAsync(database.Database, _keys.Pattern, ReadBatch).WithCancellation(cancellationToken)
-                               .ConfigureAwait(false))
-            {
-                batch.Add(key);
-                if (batch.Count == ReadBatch)
-                {
-                    await LoadAsync(database, batch, seen, unreadable).ConfigureAwait(false);
-                    batch.Clear();
-                }
-            }
-
-            await LoadAsync(database, batch, seen, unreadable).ConfigureAwait(false);
-        }
-
-        if (primaries == 0)
-        {
-            throw new InvalidOperationException("No Redis primary to load the revocations from.");
-        }
-
-        var restored = 0;
-        foreach (var revocation in _replica.Snapshot())
-        {
-            var key = _keys.KeyFor(revocation);
-            var ttl = revocation.Until - _time.GetUtcNow();
-            if (ttl <= TimeSpan.Zero || (seen.Contains(key) && !unreadable.Contains(key)))
-            {
-                continue;
-            }
-
-            // A key Redis lost is added back; one holding garbage is overwritten with what the replica knows.
-            if (await database.StringSetAsync(key, RevocationCodec.Encode(revocation), ttl,
-                    unreadable.Contains(key) ? When.Always : When.NotExists).ConfigureAwait(false))
-            {
-                restored++;
-            }
-        }
-
-        if (restored > 0)
-        {
-            RedisSessionRevocationStore.LogRestored(_logger, restored);
-        }
-
-        CloseGapsUpTo(covers);
-        Heard();
-        _loaded.TrySetResult();
-    }
-
-    private void CloseGapsUpTo(long covered)
-    {
-        var closed = Interlocked.Read(ref _gapsClosed);
-        while (closed < covered && Interlocked.CompareExchange(ref _gapsClosed, covered, closed) is var seen && seen != closed)
-        {
-            closed = seen;
-        }
-    }
-
-    private async Task LoadAsync(IDatabase database, List<RedisKey> keys, HashSet<string> seen, HashSet<string> unreadable)
-    {
-        if (keys.Count == 0)
-        {
-            return;
-        }
-
-        var values = await database.StringGetAsync([.. keys]).ConfigureAwait(false);
-        for (var i = 0; i < keys.Count; i++)
-        {
-            var key = keys[i].ToString();
-            seen.Add(key);
-            if (values[i].IsNull)
-            {
-                // Expired between SCAN and GET, or not a string at all (MGET answers nil for other types). Either way, if the
-                // replica knows a revocation for this key, it is written back over whatever is there.
-                unreadable.Add(key);
-                if (await database.KeyTypeAsync(keys[i]).ConfigureAwait(false) == RedisType.None)
-                {
-                    continue;
-                }
-            }
-            else if (RevocationCodec.Decode((byte[])values[i]!, out var revocation) == RevocationMessage.Revocation)
-            {
-                _replica.Apply(revocation!);
-                continue;
-            }
-
-            unreadable.Add(key);
-            _metrics.Skipped.Add(1, new KeyValuePair<string, object?>("ductape.source", "stored"));
-            if (_reportedKeys.Count < MaxReportedKeys && _reportedKeys.Add(key))
-            {
-                RedisSessionRevocationStore.LogUnreadableEntry(_logger, RevocationKeys.Printable(key));
-            }
-        }
     }
 
     private void Heard()

@@ -100,7 +100,7 @@ public class DuctapeClient : IDisposable
         options.ThrowIfInvalid();
         return new DuctapeResilienceHandler(options)
         {
-            InnerHandler = innerHandler ?? DuctapeHttp.CreatePrimaryHandler(),
+            InnerHandler = innerHandler ?? DuctapeHandlerChain.CreatePrimaryHandler(),
         };
     }
 

@@ -1,4 +1,3 @@
-using Ductape.Sdk.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 

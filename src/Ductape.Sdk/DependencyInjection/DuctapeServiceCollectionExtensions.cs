@@ -108,7 +108,7 @@ public static class DuctapeServiceCollectionExtensions
         var httpClientName = name.Length == 0 ? HttpClientPrefix : $"{HttpClientPrefix}:{name}";
         var builder = services.AddHttpClient(httpClientName)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(DuctapeHttp.CreatePrimaryHandler)
+            .ConfigurePrimaryHttpMessageHandler(DuctapeHandlerChain.CreatePrimaryHandler)
             // Built from the settings the gate adopted: a handler built after an invalid reload still has the last valid ones.
             .AddHttpMessageHandler(sp => new DuctapeResilienceHandler(Settings(sp, name).Current.Options))
             // The factory's logging puts header values in its records' structured state even when it hides them in the
@@ -126,8 +126,8 @@ public static class DuctapeServiceCollectionExtensions
         services.PostConfigure<HttpClientFactoryOptions>(httpClientName, factory =>
             factory.HttpMessageHandlerBuilderActions.Add(handlers =>
             {
-                DuctapeHttp.DisableRedirects(handlers.PrimaryHandler);
-                DuctapeHttp.RemoveOtherRetryLayers(handlers.AdditionalHandlers, handlers.Services.GetService<ILoggerFactory>());
+                DuctapeHandlerChain.DisableRedirects(handlers.PrimaryHandler);
+                DuctapeHandlerChain.RemoveOtherRetryLayers(handlers.AdditionalHandlers, handlers.Services.GetService<ILoggerFactory>());
             }));
 
         object? key = name.Length == 0 ? null : name;

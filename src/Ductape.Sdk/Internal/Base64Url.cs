@@ -1,4 +1,4 @@
-namespace Ductape.Sdk.Tokens;
+namespace Ductape.Sdk;
 
 /// <summary>
 /// Strict, allocation-free base64url (RFC 4648 §5, no padding): any character outside the alphabet, a length of 4n+1, or

@@ -1,4 +1,4 @@
-namespace Ductape.Sdk.Internal;
+namespace Ductape.Sdk;
 
 /// <summary>
 /// The rule for every header value that comes from a user (access key, publishable key, idempotency key): printable ASCII

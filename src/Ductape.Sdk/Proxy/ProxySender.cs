@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Ductape.Sdk.Internal;
 
 namespace Ductape.Sdk.Proxy;
 

@@ -6,15 +6,8 @@ using Microsoft.Extensions.Options;
 
 namespace Ductape.Sdk.Tests.DependencyInjection;
 
-public class AddDuctapeTests
+public class AddDuctapeTests : ProxyMockTest
 {
-    private ProxyMock _mock = null!;
-
-    [SetUp]
-    public void SetUp() => _mock = new ProxyMock();
-
-    [TearDown]
-    public void TearDown() => _mock.Dispose();
 
     private ServiceProvider Build(Action<IServiceCollection> register)
     {
@@ -26,7 +19,7 @@ public class AddDuctapeTests
     [Test]
     public async Task The_client_is_a_singleton_on_the_factory_client_with_the_sdk_handler_in_the_chain()
     {
-        _mock.ThenStatus(HttpStatusCode.ServiceUnavailable, ProxyMock.Failure("UNAVAILABLE", "busy")).ThenData("[]");
+        Mock.ThenStatus(HttpStatusCode.ServiceUnavailable, ProxyMock.Failure("UNAVAILABLE", "busy")).ThenData("[]");
         await using var provider = Build(s => s
             .AddDuctape(o =>
             {
@@ -36,15 +29,15 @@ public class AddDuctapeTests
                 o.Env = ProxyMock.Env;
                 o.Retry.BaseDelay = TimeSpan.Zero;
             })
-            .ConfigurePrimaryHttpMessageHandler(() => _mock.Network));
+            .ConfigurePrimaryHttpMessageHandler(() => Mock.Network));
 
         var client = provider.GetRequiredService<DuctapeClient>();
         Assert.That(provider.GetRequiredService<DuctapeClient>(), Is.SameAs(client));
 
         Assert.That(await client.Products.Sessions.FetchAllAsync(), Is.Empty);
-        Assert.That(_mock.Requests, Has.Count.EqualTo(2), "the 503 was retried by the SDK's handler");
-        Assert.That(_mock.Requests[1].Header("x-access-key"), Is.EqualTo(ProxyMock.AccessKey));
-        Assert.That(_mock.Requests[1].Uri, Is.EqualTo(new Uri(ProxyMock.Endpoint)));
+        Assert.That(Mock.Requests, Has.Count.EqualTo(2), "the 503 was retried by the SDK's handler");
+        Assert.That(Mock.Requests[1].Header("x-access-key"), Is.EqualTo(ProxyMock.AccessKey));
+        Assert.That(Mock.Requests[1].Uri, Is.EqualTo(new Uri(ProxyMock.Endpoint)));
     }
 
     [Test]
@@ -67,19 +60,19 @@ public class AddDuctapeTests
     [Test]
     public async Task Keyed_registrations_serve_several_products()
     {
-        _mock.ThenData("[]");
+        Mock.ThenData("[]");
         await using var provider = Build(s =>
         {
             s.AddDuctape("shop", o => { o.AccessKey = "k1"; o.BaseUrl = new Uri(ProxyMock.BaseUrl); o.Product = "acme:shop"; })
-                .ConfigurePrimaryHttpMessageHandler(() => _mock.Network);
+                .ConfigurePrimaryHttpMessageHandler(() => Mock.Network);
             s.AddDuctape("blog", o => { o.AccessKey = "k2"; o.BaseUrl = new Uri(ProxyMock.BaseUrl); o.Product = "acme:blog"; })
-                .ConfigurePrimaryHttpMessageHandler(() => _mock.Network);
+                .ConfigurePrimaryHttpMessageHandler(() => Mock.Network);
         });
 
         await provider.GetRequiredKeyedService<DuctapeClient>("shop").Products.Sessions.FetchAllAsync();
         await provider.GetRequiredKeyedService<DuctapeClient>("blog").Products.Sessions.FetchAllAsync();
 
-        Assert.That(_mock.Requests.Select(r => (r.Params[0].GetString(), r.Header("x-access-key"))),
+        Assert.That(Mock.Requests.Select(r => (r.Params[0].GetString(), r.Header("x-access-key"))),
             Is.EqualTo(new[] { ("acme:shop", "k1"), ("acme:blog", "k2") }));
         Assert.That(provider.GetService<DuctapeClient>(), Is.Null, "no unnamed client was registered");
     }

@@ -8,21 +8,16 @@ namespace Ductape.Sdk.Tests.DependencyInjection;
 /// One retry layer whatever the host adds: a call makes at most MaxRetries + 1 attempts even with Microsoft's standard
 /// resilience handler on every client (Aspire's service defaults) or on the builder AddDuctape returns.
 /// </summary>
-public class OneRetryLayerTests
+public class OneRetryLayerTests : ProxyMockTest
 {
-    private ProxyMock _mock = null!;
     private CapturingLoggerFactory _logs = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _mock = new ProxyMock();
-        _mock.ThenStatus(HttpStatusCode.ServiceUnavailable, ProxyMock.Failure("UNAVAILABLE", "down"));
+        Mock.ThenStatus(HttpStatusCode.ServiceUnavailable, ProxyMock.Failure("UNAVAILABLE", "down"));
         _logs = new CapturingLoggerFactory();
     }
-
-    [TearDown]
-    public void TearDown() => _mock.Dispose();
 
     private async Task<int> AttemptsWith(Action<IServiceCollection, Func<IHttpClientBuilder>> register)
     {
@@ -36,12 +31,12 @@ public class OneRetryLayerTests
             o.Retry.MaxRetries = 3;
             o.Retry.BaseDelay = TimeSpan.Zero;
             o.Retry.MaxDelay = TimeSpan.Zero;
-        }).ConfigurePrimaryHttpMessageHandler(() => _mock.Network));
+        }).ConfigurePrimaryHttpMessageHandler(() => Mock.Network));
         await using var provider = services.BuildServiceProvider();
 
         var ex = Assert.ThrowsAsync<DuctapeApiException>(() => provider.GetRequiredService<DuctapeClient>().Products.Sessions.FetchAllAsync());
         Assert.That(ex!.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
-        return _mock.Requests.Count;
+        return Mock.Requests.Count;
     }
 
     [Test]

@@ -9,15 +9,8 @@ using Microsoft.Extensions.Options;
 namespace Ductape.Sdk.Tests.DependencyInjection;
 
 /// <summary>Options from the standard binder, and options that change while the host runs.</summary>
-public class OptionsReloadTests
+public class OptionsReloadTests : ProxyMockTest
 {
-    private ProxyMock _mock = null!;
-
-    [SetUp]
-    public void SetUp() => _mock = new ProxyMock();
-
-    [TearDown]
-    public void TearDown() => _mock.Dispose();
 
     private static IConfigurationRoot Configuration(Dictionary<string, string?> values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values).Build();
@@ -81,11 +74,11 @@ public class OptionsReloadTests
             ["Ductape:SessionKeys:0"] = kit.Key.ExportText(),
         });
         var services = new ServiceCollection();
-        services.AddDuctape(configuration.GetSection("Ductape")).ConfigurePrimaryHttpMessageHandler(() => _mock.Network);
+        services.AddDuctape(configuration.GetSection("Ductape")).ConfigurePrimaryHttpMessageHandler(() => Mock.Network);
         services.AddSingleton<TimeProvider>(kit.Time);
         await using var provider = services.BuildServiceProvider();
         var client = provider.GetRequiredService<DuctapeClient>();
-        _mock.ThenData("[]").ThenData("[]");
+        Mock.ThenData("[]").ThenData("[]");
         var token = kit.Make();
 
         await client.Products.Sessions.FetchAllAsync();
@@ -97,12 +90,12 @@ public class OptionsReloadTests
         configuration.Reload();
 
         await client.Products.Sessions.FetchAllAsync();
-        Assert.That(_mock.Requests.Select(r => r.Header("x-access-key")), Is.EqualTo(new[] { "ak_before", "ak_after" }));
+        Assert.That(Mock.Requests.Select(r => r.Header("x-access-key")), Is.EqualTo(new[] { "ak_before", "ak_after" }));
         Assert.That(provider.GetRequiredService<SessionTokenValidator>().Validate(token).Failure, Is.EqualTo(SessionTokenFailure.UnknownKey),
             "the old key was rotated out");
         Assert.That((await client.Sessions.VerifyAsync("session_name", token, SessionVerificationMode.Offline)).Failure,
             Is.EqualTo(SessionTokenFailure.UnknownKey));
-        Assert.That(_mock.Requests, Has.Count.EqualTo(2), "offline verification sent nothing");
+        Assert.That(Mock.Requests, Has.Count.EqualTo(2), "offline verification sent nothing");
     }
 
     [Test]
@@ -140,21 +133,21 @@ public class OptionsReloadTests
         });
         var logs = new CapturingLoggerFactory();
         var services = new ServiceCollection();
-        services.AddDuctape(configuration.GetSection("Ductape")).ConfigurePrimaryHttpMessageHandler(() => _mock.Network);
+        services.AddDuctape(configuration.GetSection("Ductape")).ConfigurePrimaryHttpMessageHandler(() => Mock.Network);
         services.AddSingleton<ILoggerFactory>(logs);
         services.AddSingleton<TimeProvider>(kit.Time);
         await using var provider = services.BuildServiceProvider();
         provider.GetRequiredService<IStartupValidator>().Validate();
         var client = provider.GetRequiredService<DuctapeClient>();
         Assert.That(provider.GetRequiredService<SessionTokenValidator>().Validate(kit.Make()).IsValid, Is.True);
-        _mock.ThenData("[]");
+        Mock.ThenData("[]");
 
         configuration["Ductape:AccessKey"] = "bad\r\nkey_secret";
         configuration["Ductape:SessionKeys:0"] = "k1:not-a-key";
         Assert.DoesNotThrow(configuration.Reload);
         await client.Products.Sessions.FetchAllAsync();
 
-        Assert.That(_mock.Requests.Single().Header("x-access-key"), Is.EqualTo("ak_good"));
+        Assert.That(Mock.Requests.Single().Header("x-access-key"), Is.EqualTo("ak_good"));
         Assert.That(provider.GetRequiredService<SessionTokenValidator>().Validate(kit.Make()).IsValid, Is.True, "the last valid keys stay");
         var warning = logs.Entries.Single(e => e.Message.Contains("changed but are invalid", StringComparison.Ordinal));
         Assert.That(warning.Message, Does.Contain("AccessKey (environment variable Ductape__AccessKey) contains a line break").And.Not.Contain("key_secret"));

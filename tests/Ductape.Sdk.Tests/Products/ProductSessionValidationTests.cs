@@ -3,23 +3,22 @@ using Ductape.Sdk.Products;
 namespace Ductape.Sdk.Tests.Products;
 
 /// <summary>CONTRACT §2: every rule rejects bad input, names the field, and nothing is sent.</summary>
-public class ProductSessionValidationTests
+public class ProductSessionValidationTests : ProxyMockTest
 {
-    private ProxyMock _mock = null!;
     private DuctapeClient _client = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _mock = new ProxyMock().ThenData("{}");
-        _client = _mock.Client();
+        Mock.ThenData("{}");
+        _client = Mock.Client();
     }
 
     [TearDown]
     public void TearDown()
     {
         _client.Dispose();
-        Assert.That(_mock.Requests, Is.Empty, "validation must fail before any request");
+        Assert.That(Mock.Requests, Is.Empty, "validation must fail before any request");
     }
 
     private static ProductSession Seed() => ProductSessionsClientTests.Seed();

@@ -3,7 +3,7 @@ using Ductape.Sdk.Products;
 
 namespace Ductape.Sdk.Tests.Products;
 
-public class ProductSessionsClientTests
+public class ProductSessionsClientTests : ProxyMockTest
 {
     internal const string SeedSchemaJson =
         """{"userId":"191010192-19198829819","details":{"username":"ductape-user","email":"santos@ductape.app"}}""";
@@ -24,20 +24,15 @@ public class ProductSessionsClientTests
          "selector":"$Session{userId}","schema":{"userId":"191010192-19198829819","details":{"username":"ductape-user","email":"santos@ductape.app"}}}
         """;
 
-    private ProxyMock _mock = null!;
-
-    [SetUp]
-    public void SetUp() => _mock = new ProxyMock();
-
     [Test]
     public async Task Create_posts_the_seed_to_the_proxy_with_every_header()
     {
-        _mock.ThenData(SeedWireJson);
-        using var client = _mock.Client();
+        Mock.ThenData(SeedWireJson);
+        using var client = Mock.Client();
 
         var created = await client.Products.Sessions.CreateAsync(Seed());
 
-        var request = _mock.Requests.Single();
+        var request = Mock.Requests.Single();
         Assert.That(request.Method, Is.EqualTo(HttpMethod.Post));
         Assert.That(request.Uri, Is.EqualTo(new Uri(ProxyMock.Endpoint)));
         Assert.That(request.Header("x-access-key"), Is.EqualTo(ProxyMock.AccessKey));
@@ -54,14 +49,14 @@ public class ProductSessionsClientTests
     [Test]
     public async Task Each_create_gets_its_own_idempotency_key_unless_the_caller_brings_one()
     {
-        _mock.ThenData(SeedWireJson);
-        using var client = _mock.Client();
+        Mock.ThenData(SeedWireJson);
+        using var client = Mock.Client();
 
         await client.Products.Sessions.CreateAsync(Seed());
         await client.Products.Sessions.CreateAsync(Seed());
         await client.Products.Sessions.CreateAsync(Seed(), new DuctapeRequestOptions { IdempotencyKey = "my-key-1" });
 
-        var keys = _mock.Requests.Select(r => r.Header("Idempotency-Key")).ToList();
+        var keys = Mock.Requests.Select(r => r.Header("Idempotency-Key")).ToList();
         Assert.That(keys[0], Is.Not.EqualTo(keys[1]));
         Assert.That(keys[2], Is.EqualTo("my-key-1"));
     }
@@ -69,13 +64,13 @@ public class ProductSessionsClientTests
     [Test]
     public async Task Update_sends_only_the_fields_that_are_set()
     {
-        _mock.ThenData(SeedWireJson.Replace("\"expiry\":7,\"period\":\"hours\"", "\"expiry\":14,\"period\":\"days\""));
-        using var client = _mock.Client();
+        Mock.ThenData(SeedWireJson.Replace("\"expiry\":7,\"period\":\"hours\"", "\"expiry\":14,\"period\":\"days\""));
+        using var client = Mock.Client();
 
         var updated = await client.Products.Sessions.UpdateAsync(
             new ProductSessionUpdate("session_name") { Expiry = 14, Period = TokenPeriod.Days });
 
-        var request = _mock.Requests.Single();
+        var request = Mock.Requests.Single();
         Json.AssertEquivalent(request.Body,
             """{"module":"sessions","method":"update","params":["acme:shop","session_name",{"expiry":14,"period":"days"}]}""");
         var changes = request.Params[2];
@@ -91,8 +86,8 @@ public class ProductSessionsClientTests
     [Test]
     public async Task Update_can_send_every_field()
     {
-        _mock.ThenData(SeedWireJson);
-        using var client = _mock.Client();
+        Mock.ThenData(SeedWireJson);
+        using var client = Mock.Client();
 
         await client.Products.Sessions.UpdateAsync(new ProductSessionUpdate("session_name")
         {
@@ -104,7 +99,7 @@ public class ProductSessionsClientTests
             Schema = SessionJson.Parse(SeedSchemaJson),
         });
 
-        Json.AssertEquivalent(_mock.Requests.Single().Params[2], $$"""
+        Json.AssertEquivalent(Mock.Requests.Single().Params[2], $$"""
             {"name":"New","description":"Desc","expiry":2,"period":"weeks","selector":"$Session{details}{username}",
              "schema":{{SeedSchemaJson}}}
             """);
@@ -113,12 +108,12 @@ public class ProductSessionsClientTests
     [Test]
     public async Task Fetch_sends_product_and_tag_without_an_idempotency_key()
     {
-        _mock.ThenData(SeedWireJson);
-        using var client = _mock.Client();
+        Mock.ThenData(SeedWireJson);
+        using var client = Mock.Client();
 
         var fetched = await client.Products.Sessions.FetchAsync("session_name");
 
-        var request = _mock.Requests.Single();
+        var request = Mock.Requests.Single();
         Json.AssertEquivalent(request.Body, """{"module":"sessions","method":"fetch","params":["acme:shop","session_name"]}""");
         Assert.That(request.Header("Idempotency-Key"), Is.Null);
         Assert.That(request.Header("x-access-key"), Is.EqualTo(ProxyMock.AccessKey));
@@ -129,13 +124,13 @@ public class ProductSessionsClientTests
     public async Task FetchAll_lists_the_product_sessions()
     {
         var other = SeedWireJson.Replace("\"tag\":\"session_name\"", "\"tag\":\"admin\"").Replace("\"period\":\"hours\"", "\"period\":\"minutes\"");
-        _mock.ThenData($"[{SeedWireJson},{other}]");
-        using var client = _mock.Client();
+        Mock.ThenData($"[{SeedWireJson},{other}]");
+        using var client = Mock.Client();
 
         var all = await client.Products.Sessions.FetchAllAsync();
 
-        Json.AssertEquivalent(_mock.Requests.Single().Body, """{"module":"sessions","method":"list","params":["acme:shop"]}""");
-        Assert.That(_mock.Requests.Single().Header("Idempotency-Key"), Is.Null);
+        Json.AssertEquivalent(Mock.Requests.Single().Body, """{"module":"sessions","method":"list","params":["acme:shop"]}""");
+        Assert.That(Mock.Requests.Single().Header("Idempotency-Key"), Is.Null);
         Assert.That(all.Select(s => s.Tag), Is.EqualTo(new[] { "session_name", "admin" }));
         Assert.That(all[1].Period, Is.EqualTo(TokenPeriod.Minutes), "aliases are read");
     }
@@ -143,20 +138,20 @@ public class ProductSessionsClientTests
     [Test]
     public async Task FetchAll_of_a_product_without_sessions_is_empty()
     {
-        _mock.ThenData("[]");
-        using var client = _mock.Client();
+        Mock.ThenData("[]");
+        using var client = Mock.Client();
         Assert.That(await client.Products.Sessions.FetchAllAsync(), Is.Empty);
     }
 
     [Test]
     public async Task Delete_sends_product_and_tag_with_an_idempotency_key()
     {
-        _mock.ThenData("null");
-        using var client = _mock.Client();
+        Mock.ThenData("null");
+        using var client = Mock.Client();
 
         await client.Products.Sessions.DeleteAsync("session_name");
 
-        var request = _mock.Requests.Single();
+        var request = Mock.Requests.Single();
         Json.AssertEquivalent(request.Body, """{"module":"sessions","method":"delete","params":["acme:shop","session_name"]}""");
         Assert.That(Guid.TryParse(request.Header("Idempotency-Key"), out _), Is.True);
     }
@@ -164,8 +159,8 @@ public class ProductSessionsClientTests
     [Test]
     public async Task Unknown_response_fields_are_ignored()
     {
-        _mock.ThenData(SeedWireJson.Replace("{\"tag\"", "{\"_id\":\"66a1\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"tag\""));
-        using var client = _mock.Client();
+        Mock.ThenData(SeedWireJson.Replace("{\"tag\"", "{\"_id\":\"66a1\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"tag\""));
+        using var client = Mock.Client();
         AssertIsSeed(await client.Products.Sessions.FetchAsync("session_name"), 7, TokenPeriod.Hours);
     }
 
@@ -174,7 +169,7 @@ public class ProductSessionsClientTests
     {
         // A tiny stateful stand-in for Ductape: stores what is created and merges what is updated.
         var store = new Dictionary<string, JsonObject>();
-        _mock.Then(request =>
+        Mock.Then(request =>
         {
             var p = request.Params;
             switch (request.Method_)
@@ -197,7 +192,7 @@ public class ProductSessionsClientTests
                     return ProxyMock.Success(store[p[1].GetString()!].ToJsonString());
             }
         });
-        using var client = _mock.Client();
+        using var client = Mock.Client();
         var sessions = client.Products.Sessions;
 
         await sessions.CreateAsync(Seed());
@@ -208,14 +203,14 @@ public class ProductSessionsClientTests
         Assert.That(all, Has.Count.EqualTo(1));
         AssertIsSeed(all[0], 14, TokenPeriod.Days);
         AssertIsSeed(one, 14, TokenPeriod.Days);
-        Assert.That(_mock.Requests.Select(r => r.Method_), Is.EqualTo(new[] { "create", "update", "list", "fetch" }));
+        Assert.That(Mock.Requests.Select(r => r.Method_), Is.EqualTo(new[] { "create", "update", "list", "fetch" }));
     }
 
     [Test]
     public async Task A_per_call_product_overrides_the_default()
     {
-        _mock.Then(r => ProxyMock.Success(r.Method_ == "list" ? "[]" : SeedWireJson));
-        using var client = _mock.Client();
+        Mock.Then(r => ProxyMock.Success(r.Method_ == "list" ? "[]" : SeedWireJson));
+        using var client = Mock.Client();
         var other = new DuctapeRequestOptions { Product = "other:product" };
 
         await client.Products.Sessions.FetchAsync("session_name", other);
@@ -223,15 +218,15 @@ public class ProductSessionsClientTests
         await client.Products.Sessions.FetchAllAsync(other);
         await client.Products.Sessions.FetchAsync("session_name");
 
-        Assert.That(_mock.Requests.Select(r => r.Params[0].GetString()),
+        Assert.That(Mock.Requests.Select(r => r.Params[0].GetString()),
             Is.EqualTo(new[] { "other:product", "other:product", "other:product", "acme:shop" }));
     }
 
     [Test]
     public void A_missing_product_names_the_setting_and_sends_nothing()
     {
-        _mock.ThenData(SeedWireJson);
-        using var client = _mock.Client(o => o.Product = null);
+        Mock.ThenData(SeedWireJson);
+        using var client = Mock.Client(o => o.Product = null);
         var sessions = client.Products.Sessions;
 
         foreach (var call in new Func<Task>[]
@@ -247,25 +242,25 @@ public class ProductSessionsClientTests
             Assert.That(ex!.Message, Does.Contain("DuctapeClientOptions.Product").And.Contain("DuctapeRequestOptions.Product"));
         }
 
-        Assert.That(_mock.Requests, Is.Empty);
+        Assert.That(Mock.Requests, Is.Empty);
     }
 
     [Test]
     public async Task A_product_with_only_a_per_call_value_works()
     {
-        _mock.ThenData("[]");
-        using var client = _mock.Client(o => o.Product = null);
+        Mock.ThenData("[]");
+        using var client = Mock.Client(o => o.Product = null);
         await client.Products.Sessions.FetchAllAsync(new DuctapeRequestOptions { Product = "ws:p" });
-        Assert.That(_mock.Requests.Single().Params[0].GetString(), Is.EqualTo("ws:p"));
+        Assert.That(Mock.Requests.Single().Params[0].GetString(), Is.EqualTo("ws:p"));
     }
 
     [Test]
     public void A_base_url_with_a_path_keeps_it()
     {
-        _mock.ThenData("[]");
-        using var client = _mock.Client(o => o.BaseUrl = new Uri("http://localhost:4311/api"));
+        Mock.ThenData("[]");
+        using var client = Mock.Client(o => o.BaseUrl = new Uri("http://localhost:4311/api"));
         Assert.DoesNotThrowAsync(() => client.Products.Sessions.FetchAllAsync());
-        Assert.That(_mock.Requests.Single().Uri, Is.EqualTo(new Uri("http://localhost:4311/api/proxy/v1/sdk-proxy/execute")));
+        Assert.That(Mock.Requests.Single().Uri, Is.EqualTo(new Uri("http://localhost:4311/api/proxy/v1/sdk-proxy/execute")));
     }
 
     private static void AssertIsSeed(ProductSession session, int expiry, TokenPeriod period)

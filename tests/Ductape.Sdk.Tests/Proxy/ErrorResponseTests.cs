@@ -3,23 +3,20 @@ using System.Net;
 namespace Ductape.Sdk.Tests.Proxy;
 
 /// <summary>CONTRACT §5: every failure the server reports becomes a <see cref="DuctapeApiException"/> with its fields.</summary>
-public class ErrorResponseTests
+public class ErrorResponseTests : ProxyMockTest
 {
-    private ProxyMock _mock = null!;
     private DuctapeClient _client = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _mock = new ProxyMock();
-        _client = _mock.Client(o => o.Retry.MaxRetries = 0);
+        _client = Mock.Client(o => o.Retry.MaxRetries = 0);
     }
 
     [TearDown]
     public void TearDown()
     {
         _client.Dispose();
-        _mock.Dispose();
     }
 
     private DuctapeApiException FetchFails() =>
@@ -35,7 +32,7 @@ public class ErrorResponseTests
     [TestCase(HttpStatusCode.ServiceUnavailable, "UNAVAILABLE")]
     public void Each_error_code_becomes_an_api_exception(HttpStatusCode status, string code)
     {
-        _mock.ThenStatus(status, ProxyMock.Failure(code, "Something about the session", "req_42"));
+        Mock.ThenStatus(status, ProxyMock.Failure(code, "Something about the session", "req_42"));
 
         var ex = FetchFails();
 
@@ -46,13 +43,13 @@ public class ErrorResponseTests
         Assert.That(ex.RetryAfter, Is.Null);
         Assert.That(ex.Message, Is.EqualTo($"Ductape rejected 'fetch' ({(int)status} {code}): Something about the session (request id req_42)."));
         Assert.That(ex.Message, Does.Not.Contain(ProxyMock.AccessKey));
-        Assert.That(_mock.Requests, Has.Count.EqualTo(1));
+        Assert.That(Mock.Requests, Has.Count.EqualTo(1));
     }
 
     [Test]
     public void Rate_limiting_carries_retry_after()
     {
-        _mock.Then(_ =>
+        Mock.Then(_ =>
         {
             var response = ProxyMock.Response(HttpStatusCode.TooManyRequests, ProxyMock.Failure("RATE_LIMITED", "Slow down"));
             response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(7));
@@ -67,7 +64,7 @@ public class ErrorResponseTests
     public void A_502_with_an_html_body_keeps_the_first_kilobyte()
     {
         var html = "<html><head><title>502 Bad Gateway</title></head><body>" + new string('x', 3000) + "</body></html>";
-        _mock.ThenStatus(HttpStatusCode.BadGateway, html, "text/html");
+        Mock.ThenStatus(HttpStatusCode.BadGateway, html, "text/html");
 
         var ex = FetchFails();
 
@@ -81,7 +78,7 @@ public class ErrorResponseTests
     [Test]
     public void A_request_id_header_is_used_when_the_body_has_none()
     {
-        _mock.Then(_ =>
+        Mock.Then(_ =>
         {
             var response = ProxyMock.Response(HttpStatusCode.BadGateway, "upstream down", "text/plain");
             response.Headers.Add("x-request-id", "req_from_header");
@@ -95,7 +92,7 @@ public class ErrorResponseTests
     [Test]
     public void A_200_whose_envelope_says_status_false_is_an_error()
     {
-        _mock.ThenStatus(HttpStatusCode.OK, ProxyMock.Failure("SESSION_NOT_FOUND", "No session 'x'", "req_7"));
+        Mock.ThenStatus(HttpStatusCode.OK, ProxyMock.Failure("SESSION_NOT_FOUND", "No session 'x'", "req_7"));
         var ex = FetchFails();
         Assert.That(ex.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(ex.Code, Is.EqualTo("SESSION_NOT_FOUND"));
@@ -112,7 +109,7 @@ public class ErrorResponseTests
     [TestCase("", "")]
     public void A_truncated_or_unreadable_success_body_is_an_invalid_response(string body, string excerpt)
     {
-        _mock.ThenStatus(HttpStatusCode.OK, body);
+        Mock.ThenStatus(HttpStatusCode.OK, body);
         var ex = FetchFails();
         Assert.That(ex.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(ex.Code, Is.EqualTo(DuctapeApiException.InvalidResponseCode));
@@ -125,7 +122,7 @@ public class ErrorResponseTests
     [TestCase("""{"status":true}""")]
     public void A_success_without_data_where_data_is_needed_is_an_invalid_response(string body)
     {
-        _mock.ThenStatus(HttpStatusCode.OK, body);
+        Mock.ThenStatus(HttpStatusCode.OK, body);
         var ex = FetchFails();
         Assert.That(ex.Code, Is.EqualTo(DuctapeApiException.InvalidResponseCode));
         Assert.That(ex.Message, Does.Contain("holds no result (data.data)"));
@@ -134,7 +131,7 @@ public class ErrorResponseTests
     [Test]
     public void A_success_body_without_status_is_not_an_envelope()
     {
-        _mock.ThenStatus(HttpStatusCode.OK, """{"hello":"world"}""");
+        Mock.ThenStatus(HttpStatusCode.OK, """{"hello":"world"}""");
         var ex = FetchFails();
         Assert.That(ex.Code, Is.EqualTo(DuctapeApiException.InvalidResponseCode));
         Assert.That(ex.ResponseBody, Is.EqualTo("""{"hello":***}"""));
@@ -143,7 +140,7 @@ public class ErrorResponseTests
     [Test]
     public void An_error_without_a_message_or_code_still_says_what_happened()
     {
-        _mock.ThenStatus(HttpStatusCode.InternalServerError, """{"status":false}""");
+        Mock.ThenStatus(HttpStatusCode.InternalServerError, """{"status":false}""");
         var ex = FetchFails();
         Assert.That(ex.Code, Is.Null);
         Assert.That(ex.Message, Is.EqualTo("Ductape rejected 'fetch' (500 no code): no message."));
@@ -152,10 +149,10 @@ public class ErrorResponseTests
     [Test]
     public async Task Delete_accepts_any_data_and_none()
     {
-        _mock.ThenStatus(HttpStatusCode.OK, """{"status":true,"data":{"data":{"deleted":true},"request_id":"r"}}""")
+        Mock.ThenStatus(HttpStatusCode.OK, """{"status":true,"data":{"data":{"deleted":true},"request_id":"r"}}""")
             .ThenStatus(HttpStatusCode.OK, """{"status":true}""");
         await _client.Products.Sessions.DeleteAsync("a");
         await _client.Products.Sessions.DeleteAsync("b");
-        Assert.That(_mock.Requests, Has.Count.EqualTo(2));
+        Assert.That(Mock.Requests, Has.Count.EqualTo(2));
     }
 }

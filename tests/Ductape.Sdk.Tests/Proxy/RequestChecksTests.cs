@@ -6,15 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace Ductape.Sdk.Tests.Proxy;
 
 /// <summary>What the SDK refuses before sending, the operation table, and what reaches the caller when the wire fails.</summary>
-public class RequestChecksTests
+public class RequestChecksTests : ProxyMockTest
 {
-    private ProxyMock _mock = null!;
-
-    [SetUp]
-    public void SetUp() => _mock = new ProxyMock();
-
-    [TearDown]
-    public void TearDown() => _mock.Dispose();
 
     [TestCase("https://api.ductape.app/?x=1", "must not have a query or a fragment")]
     [TestCase("https://api.ductape.app/api#part", "must not have a query or a fragment")]
@@ -23,7 +16,7 @@ public class RequestChecksTests
     [TestCase("ftp://api.ductape.app/", "must be an absolute http or https URL")]
     public void A_base_url_that_would_misroute_the_call_is_refused(string url, string problem)
     {
-        var ex = Assert.Throws<ArgumentException>(() => _mock.Client(o => o.BaseUrl = new Uri(url)));
+        var ex = Assert.Throws<ArgumentException>(() => Mock.Client(o => o.BaseUrl = new Uri(url)));
         Assert.That(ex!.Message, Does.Contain("DuctapeClientOptions.BaseUrl " + problem));
         Assert.That(ex.Message, Does.Not.Contain("pass"), "credentials are never echoed");
     }
@@ -36,7 +29,7 @@ public class RequestChecksTests
     [TestCase(nameof(DuctapeClientOptions.PublishableKey), "pk\r\n", "contains a line break at position 2")]
     public void A_key_that_is_not_a_clean_header_value_is_refused_by_name(string setting, string value, string problem)
     {
-        var ex = Assert.Throws<ArgumentException>(() => _mock.Client(o =>
+        var ex = Assert.Throws<ArgumentException>(() => Mock.Client(o =>
         {
             if (setting == nameof(DuctapeClientOptions.AccessKey))
             {
@@ -49,7 +42,7 @@ public class RequestChecksTests
         }));
 
         Assert.That(ex!.Message, Does.Contain($"DuctapeClientOptions.{setting} {problem}"));
-        Assert.That(_mock.Requests, Is.Empty);
+        Assert.That(Mock.Requests, Is.Empty);
     }
 
     [TestCase(0)]
@@ -57,20 +50,20 @@ public class RequestChecksTests
     [TestCase(-5000)]
     public void A_per_call_timeout_must_be_positive(int milliseconds)
     {
-        var ex = Assert.ThrowsAsync<DuctapeValidationException>(() => _mock.Client().Products.Sessions.FetchAsync(
+        var ex = Assert.ThrowsAsync<DuctapeValidationException>(() => Mock.Client().Products.Sessions.FetchAsync(
             "session_name", new DuctapeRequestOptions { Timeout = TimeSpan.FromMilliseconds(milliseconds) }));
 
         Assert.That(ex!.Errors.Single(), Is.EqualTo(new DuctapeValidationError("Timeout", "must be positive and at most 24 days")));
-        Assert.That(_mock.Requests, Is.Empty);
+        Assert.That(Mock.Requests, Is.Empty);
     }
 
     [Test]
     public void An_idempotency_key_longer_than_255_characters_is_refused()
     {
-        var ex = Assert.ThrowsAsync<DuctapeValidationException>(() => _mock.Client().Products.Sessions.DeleteAsync(
+        var ex = Assert.ThrowsAsync<DuctapeValidationException>(() => Mock.Client().Products.Sessions.DeleteAsync(
             "session_name", new DuctapeRequestOptions { IdempotencyKey = new string('k', 256) }));
         Assert.That(ex!.Errors.Single().Field, Is.EqualTo("IdempotencyKey"));
-        Assert.That(_mock.Requests, Is.Empty);
+        Assert.That(Mock.Requests, Is.Empty);
     }
 
     [TestCase(0)]
@@ -78,14 +71,14 @@ public class RequestChecksTests
     [TestCase(256 * 1024 * 1024 + 1)]
     public void MaxResponseBytes_must_be_between_one_kibibyte_and_256_mebibytes(int bytes)
     {
-        var ex = Assert.Throws<ArgumentException>(() => _mock.Client(o => o.MaxResponseBytes = bytes));
+        var ex = Assert.Throws<ArgumentException>(() => Mock.Client(o => o.MaxResponseBytes = bytes));
         Assert.That(ex!.Message, Does.Contain("DuctapeClientOptions.MaxResponseBytes must be between 1024"));
     }
 
     [Test]
     public void Timeouts_a_timer_cannot_hold_are_refused()
     {
-        var ex = Assert.Throws<ArgumentException>(() => _mock.Client(o =>
+        var ex = Assert.Throws<ArgumentException>(() => Mock.Client(o =>
         {
             o.Timeout = TimeSpan.MaxValue;
             o.Retry.AttemptTimeout = TimeSpan.FromDays(30);
@@ -123,22 +116,22 @@ public class RequestChecksTests
     [TestCaseSource(typeof(ResultShapeTests), nameof(ResultShapeTests.Operations))]
     public async Task Exactly_the_calls_that_change_state_carry_an_idempotency_key(ResultShapeTests.Operation operation)
     {
-        _mock.ThenData(operation.Result);
-        using var client = _mock.Client();
+        Mock.ThenData(operation.Result);
+        using var client = Mock.Client();
         await operation.Call(client);
 
         var changesState = ProxyOperations.All.Single(o => o.Method == operation.Method).ChangesState;
-        var key = _mock.Requests.Single().Header("Idempotency-Key");
+        var key = Mock.Requests.Single().Header("Idempotency-Key");
         Assert.That(key is not null, Is.EqualTo(changesState));
     }
 
     [Test]
     public void A_network_failure_after_the_last_retry_is_a_connection_exception()
     {
-        _mock.ThenThrow(new HttpRequestException("Connection refused (api.ductape.test:443)"));
-        using var client = _mock.Client(o => o.Retry.MaxRetries = 2);
+        Mock.ThenThrow(new HttpRequestException("Connection refused (api.ductape.test:443)"));
+        using var client = Mock.Client(o => o.Retry.MaxRetries = 2);
 
-        var ex = Assert.ThrowsAsync<DuctapeConnectionException>(() => _mock.Drive(client.Products.Sessions.FetchAsync("session_name")));
+        var ex = Assert.ThrowsAsync<DuctapeConnectionException>(() => Mock.Drive(client.Products.Sessions.FetchAsync("session_name")));
 
         Assert.That(ex!.Host, Is.EqualTo("api.ductape.test"));
         Assert.That(ex.Attempts, Is.EqualTo(3));
@@ -149,8 +142,8 @@ public class RequestChecksTests
     [Test]
     public void An_unexpected_failure_of_a_handler_is_still_the_sdks_own_exception()
     {
-        _mock.ThenThrow(new NotSupportedException("a handler bug"));
-        using var client = _mock.Client();
+        Mock.ThenThrow(new NotSupportedException("a handler bug"));
+        using var client = Mock.Client();
 
         var ex = Assert.ThrowsAsync<DuctapeConnectionException>(() => client.Products.Sessions.FetchAsync("session_name"));
 
@@ -161,38 +154,38 @@ public class RequestChecksTests
     [Test]
     public void A_redirect_is_an_error_naming_status_and_target_and_is_not_retried()
     {
-        _mock.Then(_ =>
+        Mock.Then(_ =>
         {
             var response = new HttpResponseMessage(HttpStatusCode.Found);
             response.Headers.Location = new Uri("https://evil.example:8443/steal?k=1");
             return response;
         });
-        using var client = _mock.Client();
+        using var client = Mock.Client();
 
         var ex = Assert.ThrowsAsync<DuctapeApiException>(() => client.Products.Sessions.FetchAsync("session_name"));
 
         Assert.That(ex!.StatusCode, Is.EqualTo(HttpStatusCode.Found));
         Assert.That(ex.Code, Is.EqualTo(DuctapeApiException.InvalidResponseCode));
         Assert.That(ex.Message, Does.Contain("redirect (302) to evil.example:8443").And.Not.Contain("steal"));
-        Assert.That(_mock.Requests, Has.Count.EqualTo(1));
+        Assert.That(Mock.Requests, Has.Count.EqualTo(1));
     }
 
     [Test]
     public void An_answer_over_the_declared_limit_is_refused_unread()
     {
-        _mock.Then(_ => ProxyMock.Response(HttpStatusCode.OK, new string(' ', 5000)));
-        using var client = _mock.Client(o => o.MaxResponseBytes = 4096);
+        Mock.Then(_ => ProxyMock.Response(HttpStatusCode.OK, new string(' ', 5000)));
+        using var client = Mock.Client(o => o.MaxResponseBytes = 4096);
 
         var ex = Assert.ThrowsAsync<DuctapeApiException>(() => client.Products.Sessions.FetchAsync("session_name"));
 
         Assert.That(ex!.Message, Does.Contain("larger than DuctapeClientOptions.MaxResponseBytes (4096 bytes)"));
-        Assert.That(_mock.Requests, Has.Count.EqualTo(1), "a too-large answer is not retried");
+        Assert.That(Mock.Requests, Has.Count.EqualTo(1), "a too-large answer is not retried");
     }
 
     [Test]
     public async Task AddDuctape_logs_requests_without_any_header_value()
     {
-        _mock.ThenData(ResultShapeTests.Operations[0].Result);
+        Mock.ThenData(ResultShapeTests.Operations[0].Result);
         var logs = new CapturingLoggerFactory();
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(logs);
@@ -202,7 +195,7 @@ public class RequestChecksTests
             o.AccessKey = ProxyMock.AccessKey;
             o.BaseUrl = new Uri(ProxyMock.BaseUrl);
             o.Product = ProxyMock.Product;
-        }).ConfigurePrimaryHttpMessageHandler(() => _mock.Network);
+        }).ConfigurePrimaryHttpMessageHandler(() => Mock.Network);
         await using var provider = services.BuildServiceProvider();
 
         await provider.GetRequiredService<DuctapeClient>().Products.Sessions.DeleteAsync(

@@ -8,22 +8,17 @@ namespace Ductape.Sdk.Tests.Sessions;
 /// One home for "valid and not revoked": offline verification asks the validator, which alone asks the store; a store that
 /// fails never escapes as its own exception.
 /// </summary>
-public class RevocationSharingTests
+public class RevocationSharingTests : ProxyMockTest
 {
-    private ProxyMock _mock = null!;
     private TokenTestKit _kit = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _mock = new ProxyMock();
         _kit = new TokenTestKit();
     }
 
-    [TearDown]
-    public void TearDown() => _mock.Dispose();
-
-    private DuctapeClient Client(ISessionRevocationStore store) => _mock.Client(o =>
+    private DuctapeClient Client(ISessionRevocationStore store) => Mock.Client(o =>
     {
         o.SessionKeys = _kit.Ring;
         o.TimeProvider = _kit.Time;
@@ -59,7 +54,7 @@ public class RevocationSharingTests
     [Test]
     public void A_revocation_the_store_cannot_share_reaches_the_caller_saying_Ductape_revoked_it()
     {
-        _mock.ThenData("""{"revoked":1}""");
+        Mock.ThenData("""{"revoked":1}""");
         var cause = new DuctapeRevocationNotSharedException("not confirmed by Redis in time");
         using var client = Client(new FailingStore(writeFailure: cause));
 
@@ -68,13 +63,13 @@ public class RevocationSharingTests
         Assert.That(ex!.Message, Does.StartWith("Ductape has revoked the session, but the revocation store could not share it"));
         Assert.That(ex.Message, Does.Contain("Retrying the revocation is safe").And.Contain("keeps trying in the background"));
         Assert.That(ex.InnerException, Is.SameAs(cause));
-        Assert.That(_mock.Requests.Select(r => r.Method_), Is.EqualTo(new[] { "revoke" }), "Ductape was asked once");
+        Assert.That(Mock.Requests.Select(r => r.Method_), Is.EqualTo(new[] { "revoke" }), "Ductape was asked once");
     }
 
     [Test]
     public void Any_failure_of_a_store_after_RevokeAll_is_the_SDKs_own_exception()
     {
-        _mock.ThenData("""{"revoked":2}""");
+        Mock.ThenData("""{"revoked":2}""");
         using var client = Client(new FailingStore(writeFailure: new TimeoutException("custom store")));
 
         var ex = Assert.ThrowsAsync<DuctapeRevocationNotSharedException>(
@@ -88,8 +83,8 @@ public class RevocationSharingTests
     [Test]
     public async Task The_clients_validator_refuses_a_session_revoked_through_the_client()
     {
-        _mock.ThenData("""{"revoked":1}""");
-        using var client = _mock.Client(o =>
+        Mock.ThenData("""{"revoked":1}""");
+        using var client = Mock.Client(o =>
         {
             o.SessionKeys = _kit.Ring;
             o.TimeProvider = _kit.Time;
@@ -106,8 +101,8 @@ public class RevocationSharingTests
     [Test]
     public void The_clients_validator_needs_session_keys_and_an_audience_and_says_which()
     {
-        using var withoutKeys = _mock.Client();
-        using var withoutEnv = _mock.Client(o =>
+        using var withoutKeys = Mock.Client();
+        using var withoutEnv = Mock.Client(o =>
         {
             o.SessionKeys = _kit.Ring;
             o.Env = null;

@@ -4,27 +4,19 @@ using Ductape.Sdk.Tests.Tokens;
 
 namespace Ductape.Sdk.Tests.Sessions;
 
-public class SessionsClientTests
+public class SessionsClientTests : ProxyMockTest
 {
     private const string Tokens = """
         {"token":"session_name:eyJ.x","refreshToken":"rt_abc","sessionId":"ses_1","expiresAt":"2026-11-27T16:00:00.000Z"}
         """;
 
-    private ProxyMock _mock = null!;
-
-    [SetUp]
-    public void SetUp() => _mock = new ProxyMock();
-
-    [TearDown]
-    public void TearDown() => _mock.Dispose();
-
-    private RecordedRequest Single() => _mock.Requests.Single();
+    private RecordedRequest Single() => Mock.Requests.Single();
 
     [Test]
     public async Task Start_sends_product_env_tag_data_and_expiry_with_an_idempotency_key()
     {
-        _mock.ThenData(Tokens);
-        using var client = _mock.Client();
+        Mock.ThenData(Tokens);
+        using var client = Mock.Client();
 
         var tokens = await client.Sessions.StartAsync("session_name", TokenTestKit.SeedData, TimeSpan.FromMinutes(30));
 
@@ -43,8 +35,8 @@ public class SessionsClientTests
     [Test]
     public async Task Start_without_expiry_omits_it_and_reads_unix_millisecond_times()
     {
-        _mock.ThenData("""{"token":"t","refreshToken":"r","sessionId":"s","expiresAt":1795795200000}""");
-        using var client = _mock.Client();
+        Mock.ThenData("""{"token":"t","refreshToken":"r","sessionId":"s","expiresAt":1795795200000}""");
+        using var client = Mock.Client();
 
         var tokens = await client.Sessions.StartAsync("session_name", TokenTestKit.SeedData,
             options: new DuctapeRequestOptions { Product = "other", Env = "dev" });
@@ -59,8 +51,8 @@ public class SessionsClientTests
     [Test]
     public async Task Verify_asks_the_server_when_no_keys_are_configured()
     {
-        _mock.ThenData("""{"valid":true,"data":{"userId":"42"},"sessionId":"ses_1","expiresAt":"2026-11-27T16:00:00Z","extra":1}""");
-        using var client = _mock.Client();
+        Mock.ThenData("""{"valid":true,"data":{"userId":"42"},"sessionId":"ses_1","expiresAt":"2026-11-27T16:00:00Z","extra":1}""");
+        using var client = Mock.Client();
 
         var verification = await client.Sessions.VerifyAsync("session_name", "session_name:tok");
 
@@ -76,9 +68,9 @@ public class SessionsClientTests
     [Test]
     public async Task Server_verify_of_an_invalid_token_is_not_an_error()
     {
-        _mock.ThenData("""{"valid":false}""")
+        Mock.ThenData("""{"valid":false}""")
             .ThenStatus(HttpStatusCode.BadRequest, ProxyMock.Failure("VALIDATION_FAILED", "not a token"));
-        using var client = _mock.Client();
+        using var client = Mock.Client();
 
         Assert.That((await client.Sessions.VerifyAsync("session_name", "garbage")).IsValid, Is.False);
         Assert.That((await client.Sessions.VerifyAsync("session_name", "garbage")).IsValid, Is.False);
@@ -88,7 +80,7 @@ public class SessionsClientTests
     public async Task Verify_with_session_keys_is_offline()
     {
         var kit = new TokenTestKit();
-        using var client = _mock.Client(o =>
+        using var client = Mock.Client(o =>
         {
             o.SessionKeys = kit.Ring;
             o.TimeProvider = kit.Time;
@@ -115,14 +107,14 @@ public class SessionsClientTests
         Assert.That((await client.Sessions.VerifyAsync("session_name", valid, forStaging)).IsValid, Is.False);
         Assert.That((await client.Sessions.VerifyAsync("session_name", otherProduct, new DuctapeRequestOptions { Product = "x" })).IsValid,
             Is.True);
-        Assert.That(_mock.Requests, Is.Empty, "offline verify makes no request");
+        Assert.That(Mock.Requests, Is.Empty, "offline verify makes no request");
     }
 
     [Test]
     public async Task Refresh_sends_the_refresh_token()
     {
-        _mock.ThenData(Tokens);
-        using var client = _mock.Client();
+        Mock.ThenData(Tokens);
+        using var client = Mock.Client();
         await client.Sessions.RefreshAsync("session_name", "rt_old");
         Json.AssertEquivalent(Single().Params, """[{"product":"acme:shop","env":"prd","tag":"session_name","refreshToken":"rt_old"}]""");
         Assert.That(Single().Header("Idempotency-Key"), Is.Not.Null);
@@ -131,36 +123,36 @@ public class SessionsClientTests
     [Test]
     public async Task Revoke_sends_exactly_one_of_session_id_and_identifier()
     {
-        _mock.ThenData("""{"revoked":1}""").ThenData("""{"revoked":3}""");
-        using var client = _mock.Client();
+        Mock.ThenData("""{"revoked":1}""").ThenData("""{"revoked":3}""");
+        using var client = Mock.Client();
 
         Assert.That(await client.Sessions.RevokeAsync("session_name", sessionId: "ses_1"), Is.EqualTo(1));
         Assert.That(await client.Sessions.RevokeAsync("session_name", identifier: "user-1"), Is.EqualTo(3));
 
-        Json.AssertEquivalent(_mock.Requests[0].Params, """[{"product":"acme:shop","env":"prd","tag":"session_name","sessionId":"ses_1"}]""");
-        Json.AssertEquivalent(_mock.Requests[1].Params, """[{"product":"acme:shop","env":"prd","tag":"session_name","identifier":"user-1"}]""");
+        Json.AssertEquivalent(Mock.Requests[0].Params, """[{"product":"acme:shop","env":"prd","tag":"session_name","sessionId":"ses_1"}]""");
+        Json.AssertEquivalent(Mock.Requests[1].Params, """[{"product":"acme:shop","env":"prd","tag":"session_name","identifier":"user-1"}]""");
     }
 
     [Test]
     public async Task RevokeAll_sends_the_identifier_and_the_session_to_keep()
     {
-        _mock.ThenData("""{"revoked":2}""");
-        using var client = _mock.Client();
+        Mock.ThenData("""{"revoked":2}""");
+        using var client = Mock.Client();
         Assert.That(await client.Sessions.RevokeAllAsync("session_name", "user-1", excludeSessionId: "ses_9"), Is.EqualTo(2));
         Assert.That(await client.Sessions.RevokeAllAsync("session_name", "user-1"), Is.EqualTo(2));
-        Json.AssertEquivalent(_mock.Requests[0].Params,
+        Json.AssertEquivalent(Mock.Requests[0].Params,
             """[{"product":"acme:shop","env":"prd","tag":"session_name","identifier":"user-1","excludeSessionId":"ses_9"}]""");
-        Json.AssertEquivalent(_mock.Requests[1].Params, """[{"product":"acme:shop","env":"prd","tag":"session_name","identifier":"user-1"}]""");
+        Json.AssertEquivalent(Mock.Requests[1].Params, """[{"product":"acme:shop","env":"prd","tag":"session_name","identifier":"user-1"}]""");
     }
 
     [Test]
     public async Task ListActive_sends_paging_and_decodes_a_page()
     {
-        _mock.ThenData("""
+        Mock.ThenData("""
             {"total":3,"page":2,"limit":2,"sessions":[{"sessionId":"s3","identifier":"u","startAt":1795795200000,
              "endAt":"2026-11-28T00:00:00Z","active":true}]}
             """);
-        using var client = _mock.Client();
+        using var client = Mock.Client();
 
         var page = await client.Sessions.ListActiveAsync("session_name", "u", page: 2, limit: 2);
 
@@ -182,14 +174,14 @@ public class SessionsClientTests
     [Test]
     public async Task Walking_fetches_every_page_lazily_until_an_empty_one()
     {
-        _mock.Then(r => ProxyMock.Success(r.Params[0].GetProperty("page").GetInt32() switch
+        Mock.Then(r => ProxyMock.Success(r.Params[0].GetProperty("page").GetInt32() switch
         {
             1 => $$$"""{"users":[{{{User("1", "a")}}},{{{User("2", "b")}}}],"total":7,"page":1,"limit":2,"totalPages":4}""",
             2 => $$$"""{"users":[{{{User("3", "c")}}},{{{User("4", "d")}}}],"total":7,"page":2,"limit":2,"totalPages":4}""",
             3 => $$$"""{"users":[{{{User("5", "e")}}}],"total":7,"page":3,"limit":2,"totalPages":4}""",
             _ => """{"users":[],"total":7,"page":4,"limit":2,"totalPages":4}""",
         }));
-        using var client = _mock.Client();
+        using var client = Mock.Client();
 
         var identifiers = new List<string>();
         await foreach (var user in client.Sessions.EnumerateUsersAsync("session_name", limit: 2))
@@ -197,20 +189,20 @@ public class SessionsClientTests
             identifiers.Add(user.Identifier);
             if (identifiers.Count == 1)
             {
-                Assert.That(_mock.Requests, Has.Count.EqualTo(1), "pages are fetched as they are needed");
+                Assert.That(Mock.Requests, Has.Count.EqualTo(1), "pages are fetched as they are needed");
             }
         }
 
         Assert.That(identifiers, Is.EqualTo(new[] { "a", "b", "c", "d", "e" }));
-        Assert.That(_mock.Requests.Select(r => r.Params[0].GetProperty("page").GetInt32()), Is.EqualTo(new[] { 1, 2, 3, 4 }));
+        Assert.That(Mock.Requests.Select(r => r.Params[0].GetProperty("page").GetInt32()), Is.EqualTo(new[] { 1, 2, 3, 4 }));
     }
 
     [Test]
     public async Task Walking_stops_when_cancelled()
     {
-        _mock.Then(r => ProxyMock.Success(
+        Mock.Then(r => ProxyMock.Success(
             """{"total":100,"page":1,"limit":2,"sessions":[{"sessionId":"a","identifier":"u","startAt":0,"endAt":0,"active":true},{"sessionId":"b","identifier":"u","startAt":0,"endAt":0,"active":true}]}"""));
-        using var client = _mock.Client();
+        using var client = Mock.Client();
         using var cts = new CancellationTokenSource();
         var seen = 0;
 
@@ -226,18 +218,18 @@ public class SessionsClientTests
         });
 
         Assert.That(seen, Is.EqualTo(4), "the page in hand finishes, no further page is fetched");
-        Assert.That(_mock.Requests, Has.Count.EqualTo(2));
+        Assert.That(Mock.Requests, Has.Count.EqualTo(2));
     }
 
     [Test]
     public async Task FetchUsers_sends_session_env_and_paging()
     {
-        _mock.ThenData("""
+        Mock.ThenData("""
             {"users":[{"_id":"66","ductape_user_id":"du_1","product_tag":"acme:shop","session_tag":"session_name","identifier":"u1",
               "env":"prd","first_seen":"2026-11-01T00:00:00Z","last_seen":1795795200000,"createdAt":"2026-11-01T00:00:00Z",
               "updatedAt":"2026-11-02T00:00:00Z"}],"total":1,"page":1,"limit":20,"totalPages":1}
             """);
-        using var client = _mock.Client();
+        using var client = Mock.Client();
 
         var page = await client.Sessions.FetchUsersAsync("session_name");
 
@@ -256,11 +248,11 @@ public class SessionsClientTests
     [Test]
     public async Task Analytics_omit_env_when_none_is_set()
     {
-        _mock.ThenData("""
+        Mock.ThenData("""
             {"totalUsers":1,"activeUsers":1,"inactiveUsers":0,"expiredUsers":0,"newUsersToday":1,"newUsersThisWeek":1,
              "totalSessions":1,"activeSessions":1,"averageSessionsPerUser":1}
             """);
-        using var client = _mock.Client(o => o.Env = null);
+        using var client = Mock.Client(o => o.Env = null);
         await client.Sessions.FetchDashboardAsync("session_name");
         Json.AssertEquivalent(Single().Params, """[{"product":"acme:shop","session":"session_name"}]""");
     }
@@ -268,12 +260,12 @@ public class SessionsClientTests
     [Test]
     public async Task FetchUserDetails_decodes_snake_case_sessions_and_camel_case_totals()
     {
-        _mock.ThenData("""
+        Mock.ThenData("""
             {"_id":"66","ductape_user_id":"du_1","product_tag":"acme:shop","session_tag":"session_name","identifier":"u1",
              "env":"prd","first_seen":0,"last_seen":0,"createdAt":0,"updatedAt":0,"sessions":[{"session_id":"s1","start_at":"2026-11-27T09:00:00Z",
              "end_at":1795795200000,"active":false}],"totalSessions":5,"activeSessionsCount":2}
             """);
-        using var client = _mock.Client();
+        using var client = Mock.Client();
 
         var details = await client.Sessions.FetchUserDetailsAsync("session_name", "u1");
 
@@ -291,11 +283,11 @@ public class SessionsClientTests
     [Test]
     public async Task FetchDashboard_decodes_every_metric()
     {
-        _mock.ThenData("""
+        Mock.ThenData("""
             {"totalUsers":10,"activeUsers":4,"inactiveUsers":6,"expiredUsers":3,"newUsersToday":1,"newUsersThisWeek":2,
              "totalSessions":25,"activeSessions":5,"averageSessionsPerUser":2.5}
             """);
-        using var client = _mock.Client();
+        using var client = Mock.Client();
 
         var dashboard = await client.Sessions.FetchDashboardAsync("session_name");
 
@@ -310,7 +302,7 @@ public class SessionsClientTests
     [Test]
     public void A_publishable_key_alone_cannot_manage_sessions()
     {
-        using var client = _mock.Client(o =>
+        using var client = Mock.Client(o =>
         {
             o.AccessKey = null;
             o.PublishableKey = "pk_live_123";
@@ -331,15 +323,15 @@ public class SessionsClientTests
         }
 
         Assert.ThrowsAsync<InvalidOperationException>(() => client.Products.Sessions.FetchAllAsync());
-        Assert.That(_mock.Requests, Is.Empty);
+        Assert.That(Mock.Requests, Is.Empty);
     }
 
     [Test]
     public void A_missing_env_names_the_setting()
     {
-        using var client = _mock.Client(o => o.Env = null);
+        using var client = Mock.Client(o => o.Env = null);
         var ex = Assert.ThrowsAsync<InvalidOperationException>(() => client.Sessions.StartAsync("s", TokenTestKit.SeedData));
         Assert.That(ex!.Message, Does.Contain("DuctapeClientOptions.Env").And.Contain("DuctapeRequestOptions.Env"));
-        Assert.That(_mock.Requests, Is.Empty);
+        Assert.That(Mock.Requests, Is.Empty);
     }
 }

@@ -2,24 +2,22 @@ using Ductape.Sdk.Tests.Tokens;
 
 namespace Ductape.Sdk.Tests.Sessions;
 
-public class SessionsValidationTests
+public class SessionsValidationTests : ProxyMockTest
 {
-    private ProxyMock _mock = null!;
     private DuctapeClient _client = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _mock = new ProxyMock().ThenData("{}");
-        _client = _mock.Client();
+        Mock.ThenData("{}");
+        _client = Mock.Client();
     }
 
     [TearDown]
     public void TearDown()
     {
         _client.Dispose();
-        Assert.That(_mock.Requests, Is.Empty, "validation must fail before any request");
-        _mock.Dispose();
+        Assert.That(Mock.Requests, Is.Empty, "validation must fail before any request");
     }
 
     private static void Fails(Func<Task> call, string field, string problem)

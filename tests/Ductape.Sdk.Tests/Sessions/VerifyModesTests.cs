@@ -5,22 +5,17 @@ using Ductape.Sdk.Tokens;
 namespace Ductape.Sdk.Tests.Sessions;
 
 /// <summary>VerifyAsync's explicit modes, the revocations the client records, and the optional server re-check.</summary>
-public class VerifyModesTests
+public class VerifyModesTests : ProxyMockTest
 {
-    private ProxyMock _mock = null!;
     private TokenTestKit _kit = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _mock = new ProxyMock();
         _kit = new TokenTestKit();
     }
 
-    [TearDown]
-    public void TearDown() => _mock.Dispose();
-
-    private DuctapeClient Client(Action<DuctapeClientOptions>? configure = null) => _mock.Client(o =>
+    private DuctapeClient Client(Action<DuctapeClientOptions>? configure = null) => Mock.Client(o =>
     {
         o.SessionKeys = _kit.Ring;
         o.TimeProvider = _kit.Time;
@@ -33,7 +28,7 @@ public class VerifyModesTests
     [Test]
     public async Task A_session_revoked_through_the_client_fails_offline_by_default_and_says_which_path_answered()
     {
-        _mock.ThenData("""{"revoked":1}""");
+        Mock.ThenData("""{"revoked":1}""");
         using var client = Client();
         var token = Token();
 
@@ -47,13 +42,13 @@ public class VerifyModesTests
             Is.EqualTo((false, SessionTokenFailure.Revoked, SessionVerificationMode.OfflineWithRevocations)));
         Assert.That((keysOnly.IsValid, keysOnly.VerifiedBy), Is.EqualTo((true, SessionVerificationMode.Offline)),
             "Offline consults no revocations, as documented");
-        Assert.That(_mock.Requests.Select(r => r.Method_), Is.EqualTo(new[] { "revoke" }), "verification made no request");
+        Assert.That(Mock.Requests.Select(r => r.Method_), Is.EqualTo(new[] { "revoke" }), "verification made no request");
     }
 
     [Test]
     public async Task RevokeAll_revokes_the_users_earlier_sessions_offline_but_the_excluded_one()
     {
-        _mock.ThenData("""{"revoked":2}""");
+        Mock.ThenData("""{"revoked":2}""");
         using var client = Client();
         var old = Token("ses_old");
         var current = Token("ses_current");
@@ -68,7 +63,7 @@ public class VerifyModesTests
     [Test]
     public async Task A_shared_store_carries_a_revocation_from_one_client_to_another()
     {
-        _mock.ThenData("""{"revoked":1}""");
+        Mock.ThenData("""{"revoked":1}""");
         var store = new InMemorySessionRevocationStore(new SessionRevocationStoreOptions { TimeProvider = _kit.Time });
         using var one = Client(o => o.RevocationStore = store);
         using var two = Client(o => o.RevocationStore = store);
@@ -83,7 +78,7 @@ public class VerifyModesTests
     [Test]
     public async Task A_failed_revocation_records_nothing()
     {
-        _mock.ThenStatus(System.Net.HttpStatusCode.NotFound, ProxyMock.Failure("SESSION_NOT_FOUND", "no such session"));
+        Mock.ThenStatus(System.Net.HttpStatusCode.NotFound, ProxyMock.Failure("SESSION_NOT_FOUND", "no such session"));
         using var client = Client();
 
         Assert.ThrowsAsync<DuctapeApiException>(() => client.Sessions.RevokeAsync("session_name", sessionId: "ses_1"));
@@ -94,23 +89,23 @@ public class VerifyModesTests
     [Test]
     public async Task Server_mode_asks_Ductape_even_with_keys()
     {
-        _mock.ThenData("""{"valid":false}""");
+        Mock.ThenData("""{"valid":false}""");
         using var client = Client();
 
         var result = await client.Sessions.VerifyAsync("session_name", Token(), SessionVerificationMode.Server);
 
         Assert.That((result.IsValid, result.VerifiedBy), Is.EqualTo((false, SessionVerificationMode.Server)));
-        Assert.That(_mock.Requests.Single().Method_, Is.EqualTo("verify"));
+        Assert.That(Mock.Requests.Single().Method_, Is.EqualTo("verify"));
     }
 
     [Test]
     public void Offline_modes_without_keys_are_a_configuration_error_before_any_request()
     {
-        using var client = _mock.Client();
+        using var client = Mock.Client();
         var ex = Assert.ThrowsAsync<InvalidOperationException>(() =>
             client.Sessions.VerifyAsync("session_name", "session_name:x", SessionVerificationMode.OfflineWithRevocations));
         Assert.That(ex!.Message, Does.Contain("DuctapeClientOptions.SessionKeys"));
-        Assert.That(_mock.Requests, Is.Empty);
+        Assert.That(Mock.Requests, Is.Empty);
     }
 
     [Test]
@@ -125,28 +120,28 @@ public class VerifyModesTests
     [Test]
     public async Task The_server_recheck_runs_at_most_once_per_interval_and_records_what_it_learns()
     {
-        _mock.ThenData("""{"valid":true,"sessionId":"ses_1"}""").ThenData("""{"valid":false}""");
+        Mock.ThenData("""{"valid":true,"sessionId":"ses_1"}""").ThenData("""{"valid":false}""");
         using var client = Client(o => o.RevocationRecheckInterval = TimeSpan.FromMinutes(1));
         var token = Token();
 
         Assert.That((await client.Sessions.VerifyAsync("session_name", token)).IsValid, Is.True);
         Assert.That((await client.Sessions.VerifyAsync("session_name", token)).IsValid, Is.True);
-        Assert.That(_mock.Requests, Has.Count.EqualTo(1), "the second verification is within the interval: no request");
+        Assert.That(Mock.Requests, Has.Count.EqualTo(1), "the second verification is within the interval: no request");
 
         _kit.Time.Advance(TimeSpan.FromMinutes(1));
         var revokedElsewhere = await client.Sessions.VerifyAsync("session_name", token);
         Assert.That((revokedElsewhere.IsValid, revokedElsewhere.Failure), Is.EqualTo((false, SessionTokenFailure.Revoked)));
-        Assert.That(_mock.Requests, Has.Count.EqualTo(2));
+        Assert.That(Mock.Requests, Has.Count.EqualTo(2));
 
         // Learned: the store now knows, so no further request is needed to refuse it.
         Assert.That((await client.Sessions.VerifyAsync("session_name", token)).Failure, Is.EqualTo(SessionTokenFailure.Revoked));
-        Assert.That(_mock.Requests, Has.Count.EqualTo(2));
+        Assert.That(Mock.Requests, Has.Count.EqualTo(2));
     }
 
     [Test]
     public async Task When_Ductape_cannot_be_reached_the_recheck_keeps_the_offline_answer()
     {
-        _mock.ThenThrow(new HttpRequestException("down"));
+        Mock.ThenThrow(new HttpRequestException("down"));
         using var client = Client(o =>
         {
             o.RevocationRecheckInterval = TimeSpan.FromMinutes(1);

@@ -1,4 +1,3 @@
-using Ductape.Sdk.Tokens;
 
 namespace Ductape.Sdk.Tests.Tokens;
 

@@ -8,37 +8,30 @@ using Ductape.Sdk.Tokens;
 namespace Ductape.Sdk.Tests.Typed;
 
 /// <summary>The typed calls: the tag from the definition, the data through the app's JSON metadata.</summary>
-public class TypedSessionExtensionsTests
+public class TypedSessionExtensionsTests : ProxyMockTest
 {
-    private ProxyMock _mock = null!;
-
-    [SetUp]
-    public void SetUp() => _mock = new ProxyMock();
-
-    [TearDown]
-    public void TearDown() => _mock.Dispose();
 
     [Test]
     public async Task Create_sends_the_typed_definition()
     {
-        _mock.ThenData(SeedTyped.DefinitionJson);
-        using var client = _mock.Client();
+        Mock.ThenData(SeedTyped.DefinitionJson);
+        using var client = Mock.Client();
 
         var created = await client.Products.Sessions.CreateAsync<SeedTyped>();
 
-        Json.AssertEquivalent(_mock.Requests.Single().Params[1], SeedTyped.DefinitionJson);
+        Json.AssertEquivalent(Mock.Requests.Single().Params[1], SeedTyped.DefinitionJson);
         Assert.That(created, Is.EqualTo(SeedTyped.Definition).Using<ProductSession>((a, b) => a.Tag == b.Tag && a.Selector == b.Selector));
     }
 
     [Test]
     public async Task Start_sends_the_tag_of_the_definition_and_the_data_as_the_apps_json()
     {
-        _mock.ThenData("""{"token":"session_name:eyJ.x","refreshToken":"rt","sessionId":"ses_1","expiresAt":"2026-11-27T16:00:00Z"}""");
-        using var client = _mock.Client();
+        Mock.ThenData("""{"token":"session_name:eyJ.x","refreshToken":"rt","sessionId":"ses_1","expiresAt":"2026-11-27T16:00:00Z"}""");
+        using var client = Mock.Client();
 
         await client.Sessions.StartAsync(new SeedTyped("191010192-19198829819", new SeedTypedDetails("ductape-user")));
 
-        Json.AssertEquivalent(_mock.Requests.Single().Params[0], """
+        Json.AssertEquivalent(Mock.Requests.Single().Params[0], """
             {"product":"acme:shop","env":"prd","tag":"session_name","data":{"userId":"191010192-19198829819","details":{"username":"ductape-user"}}}
             """);
     }
@@ -46,14 +39,14 @@ public class TypedSessionExtensionsTests
     [Test]
     public async Task Refresh_and_verify_use_the_tag_and_read_the_typed_data()
     {
-        _mock.ThenData("""{"token":"session_name:eyJ.y","refreshToken":"rt2","sessionId":"ses_1","expiresAt":"2026-11-27T16:00:00Z"}""")
+        Mock.ThenData("""{"token":"session_name:eyJ.y","refreshToken":"rt2","sessionId":"ses_1","expiresAt":"2026-11-27T16:00:00Z"}""")
             .ThenData("""{"valid":true,"data":{"userId":"u-1","details":{"username":"ann"}},"sessionId":"ses_1","expiresAt":"2026-11-27T16:00:00Z"}""");
-        using var client = _mock.Client();
+        using var client = Mock.Client();
 
         await client.Sessions.RefreshAsync<SeedTyped>("rt");
         var verification = await client.Sessions.VerifyAsync<SeedTyped>("session_name:eyJ.y");
 
-        Assert.That(_mock.Requests.Select(r => r.Params[0].GetProperty("tag").GetString()), Is.EqualTo(new[] { "session_name", "session_name" }));
+        Assert.That(Mock.Requests.Select(r => r.Params[0].GetProperty("tag").GetString()), Is.EqualTo(new[] { "session_name", "session_name" }));
         Assert.That(verification.GetData<SeedTyped>(), Is.EqualTo(new SeedTyped("u-1", new SeedTypedDetails("ann"))));
         Assert.That(new SessionVerification { IsValid = false }.GetData<SeedTyped>(), Is.Null);
     }

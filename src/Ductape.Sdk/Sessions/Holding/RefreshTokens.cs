@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Ductape.Sdk.Tokens;
 
 namespace Ductape.Sdk.Sessions;
 
