@@ -60,9 +60,10 @@ public class DuctapeClient : IDisposable
     internal DuctapeClient(Func<HttpClient> httpClients, ClientSettingsSource settings)
     {
         var options = settings.Current.Options;
-        var transport = new ProxySender(httpClients, options, () => settings.Current.AccessKey, () => _disposed);
-        Products = new ProductsClient(transport);
-        Sessions = new SessionsClient(transport, settings);
+        var transport = new ProxySender(httpClients, options, () => _disposed);
+        var scope = new CallScope(options, () => settings.Current.AccessKey);
+        Products = new ProductsClient(transport, scope);
+        Sessions = new SessionsClient(transport, scope, settings);
     }
 
     private static ClientSettingsSource FixedSettings(DuctapeClientOptions options)

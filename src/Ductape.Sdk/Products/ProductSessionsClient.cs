@@ -13,18 +13,23 @@ public class ProductSessionsClient
     private static DuctapeJsonContext Json => DuctapeJsonContext.Default;
 
     private readonly ProxySender? _transport;
+    private readonly CallScope? _scope;
 
     /// <summary>For mocking frameworks only: a client built this way has no transport.</summary>
     protected ProductSessionsClient()
     {
     }
 
-    internal ProductSessionsClient(ProxySender transport)
+    internal ProductSessionsClient(ProxySender transport, CallScope scope)
     {
         _transport = transport;
+        _scope = scope;
     }
 
     private ProxySender Transport => _transport
+        ?? throw new InvalidOperationException("This instance was built for mocking and cannot send requests.");
+
+    private CallScope Scope => _scope
         ?? throw new InvalidOperationException("This instance was built for mocking and cannot send requests.");
 
     /// <summary>Creates a session type (Ductape's <c>products.sessions.create</c>).</summary>
@@ -42,11 +47,11 @@ public class ProductSessionsClient
         ProductSession session, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        ProductSessionRules.ValidateCreate(session, Transport.Time.GetUtcNow());
-        var product = Transport.ResolveProduct(options);
+        ProductSessionRules.ValidateCreate(session, Scope.Time.GetUtcNow());
+        var product = Scope.Product(options);
         return Transport.SendAsync(
-            ProxyOperations.Create,
-            new ProxyCall(writer =>
+            ProductSessionOperations.Create,
+            Scope.Call(writer =>
             {
                 writer.WriteStringValue(product);
                 JsonSerializer.Serialize(writer, session, Json.ProductSession);
@@ -71,11 +76,11 @@ public class ProductSessionsClient
         ProductSessionUpdate update, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
-        ProductSessionRules.ValidateUpdate(update, Transport.Time.GetUtcNow());
-        var product = Transport.ResolveProduct(options);
+        ProductSessionRules.ValidateUpdate(update, Scope.Time.GetUtcNow());
+        var product = Scope.Product(options);
         return Transport.SendAsync(
-            ProxyOperations.Update,
-            new ProxyCall(writer =>
+            ProductSessionOperations.Update,
+            Scope.Call(writer =>
             {
                 writer.WriteStringValue(product);
                 writer.WriteStringValue(update.Tag);
@@ -97,7 +102,7 @@ public class ProductSessionsClient
     public virtual Task<ProductSession> FetchAsync(
         string tag, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
-        return Transport.SendAsync(ProxyOperations.Fetch, TagCall(tag, options), cancellationToken);
+        return Transport.SendAsync(ProductSessionOperations.Fetch, TagCall(tag, options), cancellationToken);
     }
 
     /// <summary>Fetches every session type of the product (Ductape's <c>products.sessions.fetchAll</c>).</summary>
@@ -111,10 +116,10 @@ public class ProductSessionsClient
     public virtual async Task<IReadOnlyList<ProductSession>> FetchAllAsync(
         DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var product = Transport.ResolveProduct(options);
+        var product = Scope.Product(options);
         return await Transport.SendAsync(
-            ProxyOperations.List,
-            new ProxyCall(writer => writer.WriteStringValue(product), options, product),
+            ProductSessionOperations.List,
+            Scope.Call(writer => writer.WriteStringValue(product), options, product, sessionTag: null),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -129,7 +134,7 @@ public class ProductSessionsClient
     /// <exception cref="DuctapeTimeoutException">The call ran out of time.</exception>
     /// <exception cref="DuctapeConnectionException">No answer arrived on any attempt (connection failed, reset or cut short).</exception>
     public virtual Task DeleteAsync(string tag, DuctapeRequestOptions? options = null, CancellationToken cancellationToken = default) =>
-        Transport.SendAsync(ProxyOperations.Delete, TagCall(tag, options), cancellationToken);
+        Transport.SendAsync(ProductSessionOperations.Delete, TagCall(tag, options), cancellationToken);
 
     /// <summary>Creates a session type, as <see cref="CreateAsync(ProductSession, DuctapeRequestOptions?, CancellationToken)"/>. Lets the cancellation token follow the required arguments.</summary>
     /// <param name="session">The configuration.</param>
@@ -170,8 +175,8 @@ public class ProductSessionsClient
         var errors = new ValidationErrors();
         errors.RequireTag(tag, nameof(tag));
         errors.ThrowIfAny();
-        var product = Transport.ResolveProduct(options);
-        return new ProxyCall(writer =>
+        var product = Scope.Product(options);
+        return Scope.Call(writer =>
         {
             writer.WriteStringValue(product);
             writer.WriteStringValue(tag);

@@ -11,9 +11,9 @@ public class ProductsClient
         Sessions = null!;
     }
 
-    internal ProductsClient(ProxySender transport)
+    internal ProductsClient(ProxySender transport, CallScope scope)
     {
-        Sessions = new ProductSessionsClient(transport);
+        Sessions = new ProductSessionsClient(transport, scope);
     }
 
     /// <summary>The product's session types: create, update, fetch, list and delete them.</summary>

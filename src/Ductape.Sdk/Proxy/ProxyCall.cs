@@ -1,14 +1,23 @@
+using System.Diagnostics;
 using System.Text.Json;
 
 namespace Ductape.Sdk.Proxy;
 
-/// <summary>The parts of one proxy call that vary per call; the operation itself comes from <see cref="ProxyOperations"/>.</summary>
+/// <summary>
+/// The parts of one proxy call that vary per call, resolved by the client that owns it; the operation itself comes from that
+/// client's operation table.
+/// </summary>
 /// <param name="WriteParams">Writes the positional parameters, in order, inside the <c>params</c> array.</param>
 /// <param name="Options">The caller's per-call options, if any.</param>
-/// <param name="Product">The product, for traces only.</param>
-/// <param name="SessionTag">The session tag, for traces only.</param>
+/// <param name="AccessKey">The access key the call carries.</param>
+/// <param name="Trace">The attributes the call's span and duration metric carry.</param>
 internal readonly record struct ProxyCall(
     Action<Utf8JsonWriter> WriteParams,
     DuctapeRequestOptions? Options,
-    string? Product = null,
-    string? SessionTag = null);
+    string AccessKey,
+    CallTrace Trace);
+
+/// <summary>A call's own trace data; the send path adds only what it knows itself (method, server, status, error).</summary>
+/// <param name="Dimensions">Attributes of the span and of the duration metric: few values each.</param>
+/// <param name="Details">Attributes of the span only.</param>
+internal readonly record struct CallTrace(TagList Dimensions, TagList Details);

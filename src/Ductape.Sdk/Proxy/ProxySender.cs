@@ -16,48 +16,23 @@ internal sealed class ProxySender
 
     // A provider, not a client: under IHttpClientFactory each call takes a fresh HttpClient so pooled handlers can rotate.
     private readonly Func<HttpClient> _http;
-    // Read once per request: under a host, a valid reload may rotate the access key.
-    private readonly Func<string?> _accessKey;
     private readonly Func<bool> _isDisposed;
     private readonly Uri _endpoint;
     private readonly string _host;
-    private readonly string? _product;
-    private readonly string? _env;
     private readonly int _maxResponseBytes;
-    private readonly TimeProvider _time;
+    private readonly TimeProvider _time; // only to read a Retry-After date as a wait
     private readonly System.Diagnostics.Metrics.Histogram<double> _requestDuration;
 
-    public ProxySender(Func<HttpClient> http, DuctapeClientOptions options, Func<string?> accessKey, Func<bool> isDisposed)
+    public ProxySender(Func<HttpClient> http, DuctapeClientOptions options, Func<bool> isDisposed)
     {
         _http = http;
-        _accessKey = accessKey;
         _isDisposed = isDisposed;
         _endpoint = DuctapeHttp.ExecuteEndpoint(options.BaseUrl);
         _host = HostOf(_endpoint);
-        _product = options.Product;
-        _env = options.Env;
         _maxResponseBytes = options.MaxResponseBytes;
         _time = options.TimeProvider;
         _requestDuration = options.ResolveMetrics().RequestDuration;
     }
-
-    /// <summary>The product for a call: the call's own, else the client's; neither is a configuration error.</summary>
-    public string ResolveProduct(DuctapeRequestOptions? options) =>
-        Resolve(options?.Product, _product)
-        ?? throw new InvalidOperationException(
-            "No product is set. Set DuctapeClientOptions.Product, or pass DuctapeRequestOptions.Product for this call.");
-
-    /// <summary>The environment for a call: the call's own, else the client's; neither is a configuration error.</summary>
-    public string ResolveEnv(DuctapeRequestOptions? options) =>
-        TryResolveEnv(options)
-        ?? throw new InvalidOperationException(
-            "No environment is set. Set DuctapeClientOptions.Env, or pass DuctapeRequestOptions.Env for this call.");
-
-    /// <summary>The client's clock.</summary>
-    public TimeProvider Time => _time;
-
-    /// <summary>The environment for a call, or null when neither the call nor the client sets one.</summary>
-    public string? TryResolveEnv(DuctapeRequestOptions? options) => Resolve(options?.Env, _env);
 
     /// <summary>Sends the call and returns its result, which must be present and whole.</summary>
     public Task<T> SendAsync<T>(ProxyOperation<T> operation, ProxyCall call, CancellationToken cancellationToken) =>
@@ -107,16 +82,23 @@ internal sealed class ProxySender
     {
         CheckRequestOptions(call.Options);
         ObjectDisposedException.ThrowIf(_isDisposed(), typeof(DuctapeClient));
-        var accessKey = _accessKey() ?? throw new InvalidOperationException(
-            "This call needs DuctapeClientOptions.AccessKey: a publishable key alone cannot call the Ductape API from a backend SDK.");
+        var accessKey = call.AccessKey;
         using var request = BuildRequest(operation, call, accessKey);
         // Internal, not Client: the HTTP client span beneath it is the client span (two client spans must not nest).
         using var activity = DuctapeTelemetry.Source.StartActivity(operation.SpanName, ActivityKind.Internal);
         if (activity is not null)
         {
             activity.SetTag("ductape.method", operation.Method);
-            activity.SetTag("ductape.product", call.Product);
-            activity.SetTag("ductape.session_tag", call.SessionTag);
+            foreach (var (key, value) in call.Trace.Dimensions)
+            {
+                activity.SetTag(key, value);
+            }
+
+            foreach (var (key, value) in call.Trace.Details)
+            {
+                activity.SetTag(key, value);
+            }
+
             activity.SetTag("server.address", _endpoint.Host);
             activity.SetTag("server.port", _endpoint.Port);
         }
@@ -168,13 +150,10 @@ internal sealed class ProxySender
 
             if (_requestDuration.Enabled)
             {
-                var tags = new TagList
-                {
-                    { "ductape.method", operation.Method },
-                    { "ductape.product", call.Product },
-                    { "server.address", _endpoint.Host },
-                    { "server.port", _endpoint.Port },
-                };
+                var tags = call.Trace.Dimensions;
+                tags.Add("ductape.method", operation.Method);
+                tags.Add("server.address", _endpoint.Host);
+                tags.Add("server.port", _endpoint.Port);
                 if (statusCode is { } status)
                 {
                     tags.Add("http.response.status_code", status);
@@ -343,7 +322,4 @@ internal sealed class ProxySender
         text.Contains(accessKey, StringComparison.Ordinal) ? text.Replace(accessKey, "***", StringComparison.Ordinal) : text;
 
     private static string Truncate(string text) => text.Length > 512 ? text[..512] + "…" : text;
-
-    private static string? Resolve(string? perCall, string? fallback) =>
-        !string.IsNullOrWhiteSpace(perCall) ? perCall : !string.IsNullOrWhiteSpace(fallback) ? fallback : null;
 }

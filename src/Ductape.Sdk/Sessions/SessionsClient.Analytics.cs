@@ -25,7 +25,7 @@ public partial class SessionsClient
         var errors = Check(tag);
         CheckPage(errors, page, limit);
         errors.ThrowIfAny();
-        var listing = await Send(ProxyOperations.ListActive, options, w =>
+        var listing = await Send(SessionOperations.ListActive, options, w =>
         {
             if (identifier is not null)
             {
@@ -70,7 +70,7 @@ public partial class SessionsClient
         errors.RequireTag(tag, "session", nameof(tag));
         CheckPage(errors, page, limit);
         errors.ThrowIfAny();
-        var listing = await SendAnalytics(ProxyOperations.FetchUsers, tag, options, w =>
+        var listing = await SendAnalytics(SessionOperations.FetchUsers, tag, options, w =>
         {
             w.WriteNumber("page"u8, page);
             w.WriteNumber("limit"u8, limit);
@@ -106,7 +106,7 @@ public partial class SessionsClient
         errors.RequireTag(tag, "session", nameof(tag));
         errors.RequireText(identifier, nameof(identifier));
         errors.ThrowIfAny();
-        return SendAnalytics(ProxyOperations.FetchUserDetails, tag, options, w => w.WriteString("identifier"u8, identifier),
+        return SendAnalytics(SessionOperations.FetchUserDetails, tag, options, w => w.WriteString("identifier"u8, identifier),
             cancellationToken);
     }
 
@@ -125,7 +125,7 @@ public partial class SessionsClient
         var errors = new ValidationErrors();
         errors.RequireTag(tag, "session", nameof(tag));
         errors.ThrowIfAny();
-        return SendAnalytics(ProxyOperations.FetchDashboard, tag, options, static _ => { }, cancellationToken);
+        return SendAnalytics(SessionOperations.FetchDashboard, tag, options, static _ => { }, cancellationToken);
     }
 
     private static void CheckPage(ValidationErrors errors, int page, int limit)
@@ -145,9 +145,9 @@ public partial class SessionsClient
         ProxyOperation<T> operation, string tag, DuctapeRequestOptions? options, Action<Utf8JsonWriter> writeFields,
         CancellationToken cancellationToken)
     {
-        var product = Transport.ResolveProduct(options);
-        var env = Transport.TryResolveEnv(options);
-        return Transport.SendAsync(operation, new ProxyCall(w =>
+        var product = Scope.Product(options);
+        var env = Scope.TryEnv(options);
+        return Transport.SendAsync(operation, Scope.Call(w =>
         {
             w.WriteStartObject();
             w.WriteString("product"u8, product);

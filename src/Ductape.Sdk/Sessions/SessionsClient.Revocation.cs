@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using Ductape.Sdk.Tokens;
-using Ductape.Sdk.Proxy;
 
 namespace Ductape.Sdk.Sessions;
 
@@ -33,7 +32,7 @@ public partial class SessionsClient
 
         errors.ThrowIfAny();
         var (product, env) = ResolveLifecycle(options);
-        var result = await Send(ProxyOperations.Revoke, options, w =>
+        var result = await Send(SessionOperations.Revoke, options, w =>
         {
             if (!string.IsNullOrWhiteSpace(sessionId))
             {
@@ -96,7 +95,7 @@ public partial class SessionsClient
         errors.RequireText(identifier, nameof(identifier));
         errors.ThrowIfAny();
         var (product, env) = ResolveLifecycle(options);
-        var result = await Send(ProxyOperations.RevokeAll, options, w =>
+        var result = await Send(SessionOperations.RevokeAll, options, w =>
         {
             w.WriteString("identifier"u8, identifier);
             if (excludeSessionId is not null)

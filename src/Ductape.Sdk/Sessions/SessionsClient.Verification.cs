@@ -1,5 +1,4 @@
 using Ductape.Sdk.Tokens;
-using Ductape.Sdk.Proxy;
 
 namespace Ductape.Sdk.Sessions;
 
@@ -119,7 +118,7 @@ public partial class SessionsClient
     {
         try
         {
-            var answer = await Send(ProxyOperations.Verify, options, w => w.WriteString("token"u8, token), tag,
+            var answer = await Send(SessionOperations.Verify, options, w => w.WriteString("token"u8, token), tag,
                 cancellationToken, product, env).ConfigureAwait(false);
             return answer with { VerifiedBy = SessionVerificationMode.Server };
         }
@@ -133,7 +132,7 @@ public partial class SessionsClient
     /// <summary>Whether the optional server re-check is on and this session was not re-checked within the interval.</summary>
     private bool DueForRecheck(string sessionId, ClientSettings settings) =>
         settings.Options.RevocationRecheckInterval is { } interval
-        && (!_rechecked.TryGetValue(sessionId, out var at) || Transport.Time.GetUtcNow() - at >= interval);
+        && (!_rechecked.TryGetValue(sessionId, out var at) || Scope.Time.GetUtcNow() - at >= interval);
 
     /// <summary>
     /// Asks Ductape whether a session that is valid offline is still valid. A "no" is recorded in the revocation store, so every
@@ -160,7 +159,7 @@ public partial class SessionsClient
             _rechecked.Clear(); // bounded: at worst every session is re-checked once more
         }
 
-        _rechecked[sessionId] = Transport.Time.GetUtcNow();
+        _rechecked[sessionId] = Scope.Time.GetUtcNow();
         if (!answer.IsValid)
         {
             await RecordRevocationAsync(revocations, r => r.RevokeSessionAsync(sessionId, CancellationToken.None), "session")

@@ -17,6 +17,7 @@ public partial class SessionsClient
     private const int MaxRecheckEntries = 100_000;
 
     private readonly ProxySender? _transport;
+    private readonly CallScope? _scope;
     private readonly ClientSettingsSource? _settings;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _rechecked = new(StringComparer.Ordinal);
 
@@ -25,11 +26,12 @@ public partial class SessionsClient
     {
     }
 
-    internal SessionsClient(ProxySender transport, ClientSettingsSource settings)
+    internal SessionsClient(ProxySender transport, CallScope scope, ClientSettingsSource settings)
     {
         _transport = transport;
+        _scope = scope;
         _settings = settings;
-        _localLedger = new InMemoryRefreshTokenLedger(transport.Time);
+        _localLedger = new InMemoryRefreshTokenLedger(scope.Time);
     }
 
     private readonly InMemoryRefreshTokenLedger? _localLedger;
@@ -46,6 +48,9 @@ public partial class SessionsClient
         ?? throw new InvalidOperationException("This instance was built for mocking and cannot send requests.");
 
     private ProxySender Transport => _transport
+        ?? throw new InvalidOperationException("This instance was built for mocking and cannot send requests.");
+
+    private CallScope Scope => _scope
         ?? throw new InvalidOperationException("This instance was built for mocking and cannot send requests.");
 
     /// <summary>Starts a session for a user (Ductape's <c>sessions.start</c>).</summary>
@@ -76,7 +81,7 @@ public partial class SessionsClient
         }
 
         errors.ThrowIfAny();
-        return Send(ProxyOperations.Start, options, w =>
+        return Send(SessionOperations.Start, options, w =>
         {
             w.WritePropertyName("data"u8);
             data.WriteTo(w);
@@ -107,7 +112,7 @@ public partial class SessionsClient
         var ledger = replay is null ? null : replay.Ledger ?? _localLedger;
         var hash = ledger is null ? null : RefreshTokens.Hash(refreshToken);
         if (ledger is not null && await ledger.GetAsync(hash!, cancellationToken).ConfigureAwait(false) is { } earlier
-            && Transport.Time.GetUtcNow() - earlier.ExchangedAt > replay!.GracePeriod)
+            && Scope.Time.GetUtcNow() - earlier.ExchangedAt > replay!.GracePeriod)
         {
             throw await ReplayedAsync(earlier, replay, options).ConfigureAwait(false);
         }
@@ -115,12 +120,12 @@ public partial class SessionsClient
         // With replay detection on, presentations of one refresh token within the grace period share a key, so the fleet's
         // own racing callers get the one new pair; after it the ledger refuses the token. Without it, a reused refresh token
         // is refused by Ductape, as the contract says (a new key per call).
-        var tokens = await Send(ProxyOperations.Refresh,
+        var tokens = await Send(SessionOperations.Refresh,
             ledger is null ? options : WithIdempotencyKey(options, RefreshTokens.IdempotencyKey(refreshToken)),
             w => w.WriteString("refreshToken"u8, refreshToken), tag, cancellationToken).ConfigureAwait(false);
         if (ledger is not null)
         {
-            await ledger.RecordAsync(hash!, new RefreshTokenExchange(tokens.SessionId, tag, Transport.Time.GetUtcNow()), replay!.Retention,
+            await ledger.RecordAsync(hash!, new RefreshTokenExchange(tokens.SessionId, tag, Scope.Time.GetUtcNow()), replay!.Retention,
                 CancellationToken.None).ConfigureAwait(false);
         }
 
@@ -182,16 +187,11 @@ public partial class SessionsClient
         return errors;
     }
 
+    /// <summary>Product and environment of a session call; sessions are managed on a backend, so the access key is checked first.</summary>
     private (string Product, string Env) ResolveLifecycle(DuctapeRequestOptions? options)
     {
-        if (_transport is not null && Settings.AccessKey is null)
-        {
-            throw new InvalidOperationException(
-                "Sessions are started, verified, refreshed and revoked on your backend only: set DuctapeClientOptions.AccessKey " +
-                "(a publishable key is for browsers and cannot manage sessions).");
-        }
-
-        return (Transport.ResolveProduct(options), Transport.ResolveEnv(options));
+        Scope.AccessKey();
+        return (Scope.Product(options), Scope.Env(options));
     }
 
     private Task<T> Send<T>(
@@ -203,7 +203,7 @@ public partial class SessionsClient
             (product, env) = ResolveLifecycle(options);
         }
 
-        return Transport.SendAsync(operation, new ProxyCall(w =>
+        return Transport.SendAsync(operation, Scope.Call(w =>
         {
             w.WriteStartObject();
             w.WriteString("product"u8, product);

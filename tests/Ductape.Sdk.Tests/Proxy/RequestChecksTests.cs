@@ -1,5 +1,4 @@
 using System.Net;
-using Ductape.Sdk.Proxy;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -90,23 +89,23 @@ public class RequestChecksTests : ProxyMockTest
     [Test]
     public void The_operation_table_has_the_contracts_fourteen_rows_and_decides_idempotency()
     {
-        Assert.That(ProxyOperations.All.Select(o => o.Method), Is.EqualTo(new[]
+        Assert.That(DuctapeOperations.All.Select(o => o.Method), Is.EqualTo(new[]
         {
             "create", "update", "fetch", "delete", "list", "start", "verify", "refresh", "revoke", "revokeAll", "listActive",
             "fetchUsers", "fetchUserDetails", "fetchDashboard",
         }));
-        Assert.That(ProxyOperations.All.Where(o => o.ChangesState).Select(o => o.Method),
+        Assert.That(DuctapeOperations.All.Where(o => o.ChangesState).Select(o => o.Method),
             Is.EquivalentTo(new[] { "create", "update", "delete", "start", "refresh", "revoke", "revokeAll" }));
-        Assert.That(ProxyOperations.All.Where(o => o.ResultHoldsSecrets).Select(o => o.Method),
+        Assert.That(DuctapeOperations.All.Where(o => o.ResultHoldsSecrets).Select(o => o.Method),
             Is.EquivalentTo(new[] { "start", "verify", "refresh" }));
-        Assert.That(ProxyOperations.All.Select(o => o.Module).Distinct(), Is.EqualTo(new[] { "sessions" }));
+        Assert.That(DuctapeOperations.All.Select(o => o.Module).Distinct(), Is.EqualTo(new[] { "sessions" }));
     }
 
     [Test]
     public void The_wire_protocol_doc_describes_every_operation_of_the_table()
     {
         var doc = Repository.ReadAllText("docs", "wire-protocol.md");
-        foreach (var operation in ProxyOperations.All)
+        foreach (var operation in DuctapeOperations.All)
         {
             Assert.That(doc, Does.Contain($"| `{operation.Method}` | {(operation.ChangesState ? "yes" : "no")} | `{operation.Parameters}`"),
                 operation.Method);
@@ -120,7 +119,7 @@ public class RequestChecksTests : ProxyMockTest
         using var client = Mock.Client();
         await operation.Call(client);
 
-        var changesState = ProxyOperations.All.Single(o => o.Method == operation.Method).ChangesState;
+        var changesState = DuctapeOperations.All.Single(o => o.Method == operation.Method).ChangesState;
         var key = Mock.Requests.Single().Header("Idempotency-Key");
         Assert.That(key is not null, Is.EqualTo(changesState));
     }

@@ -1,36 +1,16 @@
-using System.Text.Json;
-using Ductape.Sdk.Products;
-using Ductape.Sdk.Sessions;
+using Ductape.Sdk.Proxy;
 
-namespace Ductape.Sdk.Proxy;
+namespace Ductape.Sdk.Sessions;
 
 /// <summary>
-/// The 14 operations of Ductape's SDK proxy that the SDK calls, in one table (CONTRACT §5). The send path reads it: whether a
-/// call carries an idempotency key, how its result is read and whether an answer may be quoted in an error are decided here
-/// and nowhere else.
+/// The proxy operations of <see cref="SessionsClient"/>, one row each (CONTRACT §5): whether a call changes state (and so
+/// carries an idempotency key), whether its answer may hold secrets (and so is never quoted), and how its result is read.
 /// </summary>
-internal static class ProxyOperations
+internal static class SessionOperations
 {
     private const string Sessions = "sessions";
     private static DuctapeJsonContext Json => DuctapeJsonContext.Default;
 
-    // Session types (client.Products.Sessions).
-    public static readonly ProxyOperation<ProductSession> Create = new(Sessions, "create", changesState: true, resultHoldsSecrets: false,
-        "[product_tag, { tag, name, description, expiry, period, selector, schema }]", "session type", Json.ProductSession);
-
-    public static readonly ProxyOperation<ProductSession> Update = new(Sessions, "update", changesState: true, resultHoldsSecrets: false,
-        "[product_tag, session_tag, { name?, description?, expiry?, period?, selector?, schema? }]", "session type", Json.ProductSession);
-
-    public static readonly ProxyOperation<ProductSession> Fetch = new(Sessions, "fetch", changesState: false, resultHoldsSecrets: false,
-        "[product_tag, session_tag]", "session type", Json.ProductSession);
-
-    public static readonly ProxyOperation<List<ProductSession>> List = new(Sessions, "list", changesState: false, resultHoldsSecrets: false,
-        "[product_tag]", "[session type]", Json.ListProductSession);
-
-    public static readonly ProxyOperation<JsonElement> Delete = new(Sessions, "delete", changesState: true, resultHoldsSecrets: false,
-        "[product_tag, session_tag]", "(ignored)", Json.JsonElement);
-
-    // Runtime sessions (client.Sessions).
     public static readonly ProxyOperation<SessionTokens> Start = new(Sessions, "start", changesState: true, resultHoldsSecrets: true,
         "[{ product, env, tag, data, expiresIn? }]", "{ token, refreshToken, sessionId, expiresAt }", Json.SessionTokens);
 
@@ -63,11 +43,4 @@ internal static class ProxyOperations
         resultHoldsSecrets: false, "[{ product, session, env? }]",
         "{ totalUsers, activeUsers, inactiveUsers, expiredUsers, newUsersToday, newUsersThisWeek, totalSessions, activeSessions, averageSessionsPerUser }",
         Json.SessionDashboard);
-
-    /// <summary>Every row, in the contract's order.</summary>
-    public static IReadOnlyList<ProxyOperation> All { get; } =
-    [
-        Create, Update, Fetch, Delete, List, Start, Verify, Refresh, Revoke, RevokeAll, ListActive, FetchUsers, FetchUserDetails,
-        FetchDashboard,
-    ];
 }
