@@ -23,6 +23,6 @@ internal static class Lifetimes
 
     public static string PeriodName(int period) => period switch
     {
-        1 => "Seconds", 2 => "Minutes", 3 => "Hours", 4 => "Days", 5 => "Weeks", 6 => "Months", 7 => "Years", _ => period.ToString(),
+        1 => "Seconds", 2 => "Minutes", 3 => "Hours", 4 => "Days", 5 => "Weeks", 6 => "Months", 7 => "Years", _ => period.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

@@ -10,7 +10,7 @@ namespace Ductape.Sdk.Redis;
 /// everything at each resync (writing back what Redis lost). Supervised: whatever a round throws — Redis away, a bug — is
 /// logged, counted, backed off and the loop goes on; nothing stored under the prefix can stop it.
 /// </summary>
-internal sealed partial class RevocationSyncLoop
+internal sealed partial class RevocationSyncLoop : IAsyncDisposable
 {
     private const int ReadBatch = 512;
     private const int MaxReportedKeys = 10_000;
@@ -99,6 +99,8 @@ internal sealed partial class RevocationSyncLoop
         Interlocked.Exchange(ref _resyncRequested, 1);
         Volatile.Read(ref _wake).TrySetResult();
     }
+
+    public ValueTask DisposeAsync() => new(StopAsync());
 
     public async Task StopAsync()
     {

@@ -37,7 +37,8 @@ internal static partial class DuctapeHandlerChain
 
         if (removed > 0 && loggers is not null)
         {
-            LogRemovedRetryLayers(loggers.CreateLogger("Ductape.Sdk"), removed);
+            var logger = loggers.CreateLogger("Ductape.Sdk");
+            LogRemovedRetryLayers(logger, removed);
         }
     }
 

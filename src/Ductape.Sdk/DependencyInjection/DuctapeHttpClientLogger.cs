@@ -14,16 +14,27 @@ internal sealed partial class DuctapeHttpClientLogger(ILogger logger) : IHttpCli
 
     public object? LogRequestStart(HttpRequestMessage request)
     {
-        LogSending(logger, request.Method.Method, request.RequestUri?.Host, request.RequestUri?.AbsolutePath);
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            var uri = request.RequestUri;
+            LogSending(logger, request.Method.Method, uri?.Host, uri?.AbsolutePath);
+        }
+
         return null;
     }
 
     public void LogRequestStop(object? context, HttpRequestMessage request, HttpResponseMessage response, TimeSpan elapsed) =>
         LogReceived(logger, (int)response.StatusCode, elapsed.TotalMilliseconds);
 
-    public void LogRequestFailed(object? context, HttpRequestMessage request, HttpResponseMessage? response, Exception exception, TimeSpan elapsed) =>
-        // The type only: an exception's message may quote what was sent.
-        LogFailed(logger, exception.GetType().Name, elapsed.TotalMilliseconds);
+    public void LogRequestFailed(object? context, HttpRequestMessage request, HttpResponseMessage? response, Exception exception, TimeSpan elapsed)
+    {
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            // The type only: an exception's message may quote what was sent.
+            var failure = exception.GetType().Name;
+            LogFailed(logger, failure, elapsed.TotalMilliseconds);
+        }
+    }
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Sending Ductape request {HttpMethod} {Host}{Path}")]
     private static partial void LogSending(ILogger logger, string httpMethod, string? host, string? path);

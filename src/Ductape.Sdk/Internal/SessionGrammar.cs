@@ -9,6 +9,9 @@ internal static class SessionGrammar
 {
     public const int MaxTagLength = 128;
     public const int MaxNameLength = 128;
+
+    private static readonly char[] SelectorPunctuation = ['$', '{', '}'];
+    private static readonly char[] Braces = ['{', '}'];
     public const string SelectorPrefix = "$Session";
 
     /// <summary>What is wrong with a tag, or null when it is one: 1–128 of A–Z a–z 0–9 _ -, starting with a letter or digit.</summary>
@@ -76,7 +79,7 @@ internal static class SessionGrammar
             return $"the segment name is {name.Length} characters long; the limit is {MaxNameLength}";
         }
 
-        if (name.IndexOf('{') >= 0 || name.IndexOf('}') >= 0)
+        if (name.IndexOfAny(Braces) >= 0)
         {
             return "a segment name may not contain '{' or '}'";
         }
@@ -182,7 +185,7 @@ internal static class SessionGrammar
         }
 
         var field = text.Trim();
-        return field.Length > 0 && field.IndexOfAny(new[] { '$', '{', '}' }) < 0 && field.Length <= MaxNameLength
+        return field.Length > 0 && field.IndexOfAny(SelectorPunctuation) < 0 && field.Length <= MaxNameLength
             ? $"a selector must start with $Session; did you mean $Session{{{field}}}?"
             : "a selector must start with $Session, for example $Session{userId}";
     }
