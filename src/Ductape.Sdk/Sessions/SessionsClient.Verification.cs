@@ -59,7 +59,7 @@ public partial class SessionsClient
         // Audience (this call's product and env) and revocations are the validator's own checks, as everywhere else; the
         // Offline mode asks for the token checks alone.
         var withRevocations = path == SessionVerificationMode.OfflineWithRevocations;
-        var result = validator!.ValidateFor(token, tag, product, env, checkRevocations: withRevocations);
+        var result = validator!.ValidateFor(token, tag, product, env, checkRevocations: withRevocations, withData: true);
         if (result.Session is not { } session)
         {
             return Invalid(path, result.Failure);

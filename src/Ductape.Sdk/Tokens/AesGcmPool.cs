@@ -13,6 +13,7 @@ internal sealed class AesGcmPool
     public const int NonceSize = 12;
 
     private readonly ConcurrentQueue<AesGcm> _idle = new();
+    private AesGcm? _ready; // one instance kept outside the queue: a lone caller rents and returns it with one exchange
     private readonly SessionKey _key;
     private readonly int _capacity = Math.Max(4, Environment.ProcessorCount * 2);
 
@@ -20,10 +21,16 @@ internal sealed class AesGcmPool
 
     public SessionKey Key => _key;
 
-    public AesGcm Rent() => _idle.TryDequeue(out var aes) ? aes : new AesGcm(_key.Secret, TagSize);
+    public AesGcm Rent() =>
+        Interlocked.Exchange(ref _ready, null) ?? (_idle.TryDequeue(out var aes) ? aes : new AesGcm(_key.Secret, TagSize));
 
     public void Return(AesGcm aes)
     {
+        if (Interlocked.CompareExchange(ref _ready, aes, null) is null)
+        {
+            return;
+        }
+
         if (_idle.Count < _capacity)
         {
             _idle.Enqueue(aes);

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace Ductape.Sdk.Tokens;
@@ -7,9 +8,10 @@ public sealed partial class SessionTokenValidator
 {
     private SessionTokenValidationResult ReadClaims(
         ReadOnlySpan<byte> json, ReadOnlySpan<char> prefix, string? expectedTag, string? expectedProduct, string? expectedEnv,
-        bool checkRevocations)
+        bool checkRevocations, string? source, AesGcmPool pool)
     {
-        string? sub = null, sid = null, prd = null, env = null;
+        string? prd = null, env = null;
+        Claim sub = default, sid = default;
         double? iat = null, nbf = null, exp = null;
         bool? issuerMatches = null, tagMatches = null;
         var dataStart = -1;
@@ -24,58 +26,20 @@ public sealed partial class SessionTokenValidator
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var ok = true;
-                if (reader.ValueTextEquals("iss"u8))
+                var ok = NameOf(ref reader) switch
                 {
-                    ok = issuerMatches is null && ReadString(ref reader) && Set(ref issuerMatches, reader.ValueTextEquals(_issuer));
-                }
-                else if (reader.ValueTextEquals("tag"u8))
-                {
-                    ok = tagMatches is null && ReadString(ref reader) && Set(ref tagMatches, reader.ValueTextEquals(prefix));
-                }
-                else if (reader.ValueTextEquals("sub"u8))
-                {
-                    ok = sub is null && ReadString(ref reader) && (sub = reader.GetString()) is not null;
-                }
-                else if (reader.ValueTextEquals("sid"u8))
-                {
-                    ok = sid is null && ReadString(ref reader) && (sid = reader.GetString()) is not null;
-                }
-                else if (reader.ValueTextEquals("prd"u8))
-                {
-                    ok = prd is null && ReadString(ref reader) && (prd = Audience(ref reader, expectedProduct)) is not null;
-                }
-                else if (reader.ValueTextEquals("env"u8))
-                {
-                    ok = env is null && ReadString(ref reader) && (env = Audience(ref reader, expectedEnv)) is not null;
-                }
-                else if (reader.ValueTextEquals("iat"u8))
-                {
-                    ok = iat is null && ReadNumericDate(ref reader, out iat);
-                }
-                else if (reader.ValueTextEquals("nbf"u8))
-                {
-                    ok = nbf is null && ReadNumericDate(ref reader, out nbf);
-                }
-                else if (reader.ValueTextEquals("exp"u8))
-                {
-                    ok = exp is null && ReadNumericDate(ref reader, out exp);
-                }
-                else if (reader.ValueTextEquals("data"u8))
-                {
-                    ok = dataStart < 0 && reader.Read() && reader.TokenType == JsonTokenType.StartObject;
-                    if (ok)
-                    {
-                        dataStart = (int)reader.TokenStartIndex;
-                        reader.Skip();
-                        dataEnd = (int)reader.BytesConsumed;
-                    }
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
+                    ClaimName.Iss => issuerMatches is null && ReadString(ref reader) && Set(ref issuerMatches, reader.ValueTextEquals(_issuer)),
+                    ClaimName.Tag => tagMatches is null && ReadString(ref reader) && Set(ref tagMatches, reader.ValueTextEquals(prefix)),
+                    ClaimName.Sub => !sub.Found && ReadString(ref reader) && Claim.Read(ref reader, out sub),
+                    ClaimName.Sid => !sid.Found && ReadString(ref reader) && Claim.Read(ref reader, out sid),
+                    ClaimName.Prd => prd is null && ReadString(ref reader) && (prd = Audience(ref reader, expectedProduct)) is not null,
+                    ClaimName.Env => env is null && ReadString(ref reader) && (env = Audience(ref reader, expectedEnv)) is not null,
+                    ClaimName.Iat => iat is null && ReadNumericDate(ref reader, out iat),
+                    ClaimName.Nbf => nbf is null && ReadNumericDate(ref reader, out nbf),
+                    ClaimName.Exp => exp is null && ReadNumericDate(ref reader, out exp),
+                    ClaimName.Data => dataStart < 0 && ReadData(ref reader, out dataStart, out dataEnd),
+                    _ => reader.Read() && reader.TrySkip(),
+                };
 
                 if (!ok)
                 {
@@ -93,7 +57,7 @@ public sealed partial class SessionTokenValidator
             return SessionTokenValidationResult.Fail(SessionTokenFailure.InvalidClaims);
         }
 
-        if (issuerMatches is null || tagMatches is null || sub is null || sid is null || prd is null || env is null
+        if (issuerMatches is null || tagMatches is null || !sub.Found || !sid.Found || prd is null || env is null
             || iat is null || exp is null)
         {
             return SessionTokenValidationResult.Fail(SessionTokenFailure.InvalidClaims);
@@ -127,10 +91,17 @@ public sealed partial class SessionTokenValidator
             return SessionTokenValidationResult.Fail(SessionTokenFailure.AudienceMismatch);
         }
 
-        var data = dataStart < 0 ? "{}"u8.ToArray() : json[dataStart..dataEnd].ToArray();
+        // One buffer: the session id and the identifier, then the data unless the session can read it again from the token.
+        var sidBytes = sid.Bytes(json);
+        var subBytes = sub.Bytes(json);
+        var data = source is not null ? [] : dataStart < 0 ? "{}"u8 : json[dataStart..dataEnd];
+        var claims = new byte[sidBytes.Length + subBytes.Length + data.Length];
+        sidBytes.CopyTo(claims);
+        subBytes.CopyTo(claims.AsSpan(sidBytes.Length));
+        data.CopyTo(claims.AsSpan(sidBytes.Length + subBytes.Length));
         var session = new ValidatedSession(
-            sid, expectedTag ?? prefix.ToString(), prd, env, sub,
-            ToInstant(iat.Value), ToInstant(nbf.Value), ToInstant(exp.Value), data);
+            claims, sidBytes.Length, subBytes.Length, expectedTag ?? prefix.ToString(), prd, env,
+            ToMilliseconds(iat.Value), ToMilliseconds(nbf.Value), ToMilliseconds(exp.Value), source, source is null ? null : pool);
         return _revocations is null || !checkRevocations ? SessionTokenValidationResult.Valid(session) : CheckRevocation(session);
     }
 
@@ -158,6 +129,77 @@ public sealed partial class SessionTokenValidator
         };
     }
 
+    private enum ClaimName
+    {
+        Other,
+        Iss,
+        Tag,
+        Sub,
+        Sid,
+        Prd,
+        Env,
+        Iat,
+        Nbf,
+        Exp,
+        Data,
+    }
+
+    /// <summary>
+    /// Which claim the reader is on. Names are compared as whole words of their bytes (one switch, not a comparison per known
+    /// name); a name written with escapes takes the reader's own comparison, so <c>"\u0065xp"</c> is still <c>exp</c>.
+    /// </summary>
+    private static ClaimName NameOf(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped)
+        {
+            return reader.ValueTextEquals("iss"u8) ? ClaimName.Iss
+                : reader.ValueTextEquals("tag"u8) ? ClaimName.Tag
+                : reader.ValueTextEquals("sub"u8) ? ClaimName.Sub
+                : reader.ValueTextEquals("sid"u8) ? ClaimName.Sid
+                : reader.ValueTextEquals("prd"u8) ? ClaimName.Prd
+                : reader.ValueTextEquals("env"u8) ? ClaimName.Env
+                : reader.ValueTextEquals("iat"u8) ? ClaimName.Iat
+                : reader.ValueTextEquals("nbf"u8) ? ClaimName.Nbf
+                : reader.ValueTextEquals("exp"u8) ? ClaimName.Exp
+                : reader.ValueTextEquals("data"u8) ? ClaimName.Data
+                : ClaimName.Other;
+        }
+
+        var name = reader.ValueSpan; // one segment: the reader reads one span of decrypted claims
+        return name.Length switch
+        {
+            3 => (name[0] | (name[1] << 8) | (name[2] << 16)) switch
+            {
+                'i' | ('s' << 8) | ('s' << 16) => ClaimName.Iss,
+                't' | ('a' << 8) | ('g' << 16) => ClaimName.Tag,
+                's' | ('u' << 8) | ('b' << 16) => ClaimName.Sub,
+                's' | ('i' << 8) | ('d' << 16) => ClaimName.Sid,
+                'p' | ('r' << 8) | ('d' << 16) => ClaimName.Prd,
+                'e' | ('n' << 8) | ('v' << 16) => ClaimName.Env,
+                'i' | ('a' << 8) | ('t' << 16) => ClaimName.Iat,
+                'n' | ('b' << 8) | ('f' << 16) => ClaimName.Nbf,
+                'e' | ('x' << 8) | ('p' << 16) => ClaimName.Exp,
+                _ => ClaimName.Other,
+            },
+            4 when name.SequenceEqual("data"u8) => ClaimName.Data,
+            _ => ClaimName.Other,
+        };
+    }
+
+    private static bool ReadData(ref Utf8JsonReader reader, out int start, out int end)
+    {
+        (start, end) = (-1, -1);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        end = (int)reader.BytesConsumed;
+        return true;
+    }
+
     private static bool ReadString(ref Utf8JsonReader reader) => reader.Read() && reader.TokenType == JsonTokenType.String;
 
     /// <summary>The claim's value: the expected string itself when it matches (no allocation on the hot path), else a copy.</summary>
@@ -173,8 +215,14 @@ public sealed partial class SessionTokenValidator
     private static bool ReadNumericDate(ref Utf8JsonReader reader, out double? value)
     {
         value = null;
-        if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var seconds)
-            || double.IsNaN(seconds) || seconds < 0 || seconds > 253_402_300_799) // year 9999
+        if (!reader.Read() || reader.TokenType != JsonTokenType.Number)
+        {
+            return false;
+        }
+
+        // Whole seconds are the rule: the integer parse is the fast one, a fractional value takes the second.
+        double seconds = reader.TryGetInt64(out var whole) ? whole : reader.TryGetDouble(out var fractional) ? fractional : double.NaN;
+        if (double.IsNaN(seconds) || seconds < 0 || seconds > 253_402_300_799) // year 9999
         {
             return false;
         }
@@ -183,6 +231,52 @@ public sealed partial class SessionTokenValidator
         return true;
     }
 
-    private static DateTimeOffset ToInstant(double seconds) =>
-        DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000));
+    private static long ToMilliseconds(double seconds) => (long)(seconds * 1000);
+
+    /// <summary>The <c>data</c> claim of decrypted claims, copied; <c>{}</c> when there is none.</summary>
+    private static byte[] DataOf(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxClaimsDepth });
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isData = reader.ValueTextEquals("data"u8);
+            reader.Read();
+            if (isData)
+            {
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                return json[start..(int)reader.BytesConsumed].ToArray();
+            }
+
+            reader.Skip();
+        }
+
+        return "{}"u8.ToArray();
+    }
+
+    /// <summary>Where a string claim's UTF-8 lies in the claims, or its unescaped bytes when it was written with escapes.</summary>
+    private readonly struct Claim
+    {
+        private readonly int _start;
+        private readonly int _length;
+        private readonly byte[]? _unescaped;
+
+        private Claim(int start, int length, byte[]? unescaped)
+        {
+            (_start, _length, _unescaped, Found) = (start, length, unescaped, true);
+        }
+
+        public bool Found { get; }
+
+        public static bool Read(ref Utf8JsonReader reader, out Claim claim)
+        {
+            claim = reader.ValueIsEscaped
+                ? new Claim(0, 0, Encoding.UTF8.GetBytes(reader.GetString()!))
+                : new Claim((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, null); // past the opening quote
+            return true;
+        }
+
+        public ReadOnlySpan<byte> Bytes(ReadOnlySpan<byte> json) => _unescaped ?? json.Slice(_start, _length);
+    }
 }

@@ -97,12 +97,19 @@ public sealed partial class SessionTokenValidator
     /// <param name="expectedTag">When given, the token must be of this session type.</param>
     /// <returns>The result; never null.</returns>
     public SessionTokenValidationResult Validate(string? token, string? expectedTag = null) =>
-        Validate(token.AsSpan(), expectedTag);
+        ValidateString(token, expectedTag);
 
     /// <inheritdoc cref="Validate(string?, string?)"/>
     public SessionTokenValidationResult Validate(ReadOnlySpan<char> token, string? expectedTag = null)
 #pragma warning restore RS0026
-        => Record(ValidateCore(token, expectedTag, _product, _env, checkRevocations: true));
+        => Record(ValidateCore(token, expectedTag, _product, _env, checkRevocations: true, source: null));
+
+    /// <summary>
+    /// Validates a token held in a string: the session keeps the string (not a copy) and reads its data from it on first use,
+    /// so a validation that needs only who the user is copies no data.
+    /// </summary>
+    private SessionTokenValidationResult ValidateString(string? token, string? expectedTag) =>
+        Record(ValidateCore(token.AsSpan(), expectedTag, _product, _env, checkRevocations: true, source: token));
 
     /// <summary>
     /// Validates a token for a product and environment given per call instead of the options' (one validator serving
@@ -121,11 +128,18 @@ public sealed partial class SessionTokenValidator
     /// <see cref="ValidateFor(string?, string?, string, string)"/>, optionally without the revocation step (the client's
     /// <c>Offline</c> verification mode, which asks for the token checks alone).
     /// </summary>
-    internal SessionTokenValidationResult ValidateFor(string? token, string? expectedTag, string product, string env, bool checkRevocations)
+    /// <param name="token">The token.</param>
+    /// <param name="expectedTag">When given, the token must be of this session type.</param>
+    /// <param name="product">The product the token must belong to.</param>
+    /// <param name="env">The environment the token must belong to.</param>
+    /// <param name="checkRevocations">Whether to ask the revocation store.</param>
+    /// <param name="withData">Copy the data at once (the caller reads it straight away) instead of reading it on first use.</param>
+    internal SessionTokenValidationResult ValidateFor(
+        string? token, string? expectedTag, string product, string env, bool checkRevocations, bool withData = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(product);
         ArgumentException.ThrowIfNullOrWhiteSpace(env);
-        return Record(ValidateCore(token.AsSpan(), expectedTag, product, env, checkRevocations));
+        return Record(ValidateCore(token.AsSpan(), expectedTag, product, env, checkRevocations, source: withData ? null : token));
     }
 
     /// <summary>Whether this validator consults a revocation store.</summary>
@@ -141,8 +155,12 @@ public sealed partial class SessionTokenValidator
         return result;
     }
 
+    /// <summary>Validates a token whose data is read at once (a typed session deserializes it straight away).</summary>
+    internal SessionTokenValidationResult ValidateWithData(string? token, string? expectedTag) =>
+        Record(ValidateCore(token.AsSpan(), expectedTag, _product, _env, checkRevocations: true, source: null));
+
     private SessionTokenValidationResult ValidateCore(
-        ReadOnlySpan<char> token, string? expectedTag, string? product, string? env, bool checkRevocations)
+        ReadOnlySpan<char> token, string? expectedTag, string? product, string? env, bool checkRevocations, string? source)
     {
         if (token.IsEmpty)
         {
@@ -224,21 +242,12 @@ public sealed partial class SessionTokenValidator
                 aad[i] = (byte)headerText[i];
             }
 
-            var aes = pool.Rent();
-            try
-            {
-                aes.Decrypt(nonce, cipher, tag, plain, aad);
-            }
-            catch (CryptographicException)
+            if (!Decrypt(pool, nonce, cipher, tag, plain, aad))
             {
                 return SessionTokenValidationResult.Fail(SessionTokenFailure.DecryptionFailed);
             }
-            finally
-            {
-                pool.Return(aes);
-            }
 
-            return ReadClaims(plain, prefix, expectedTag, product, env, checkRevocations);
+            return ReadClaims(plain, prefix, expectedTag, product, env, checkRevocations, source, pool);
         }
         finally
         {
@@ -247,6 +256,60 @@ public sealed partial class SessionTokenValidator
             {
                 ArrayPool<byte>.Shared.Return(rented);
             }
+        }
+    }
+
+    private static bool Decrypt(AesGcmPool pool, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> cipher, ReadOnlySpan<byte> tag, Span<byte> plain, ReadOnlySpan<byte> aad)
+    {
+        var aes = pool.Rent();
+        try
+        {
+            aes.Decrypt(nonce, cipher, tag, plain, aad);
+            return true;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+        finally
+        {
+            pool.Return(aes);
+        }
+    }
+
+    /// <summary>
+    /// The data of a token this validator accepted, read again with the key that accepted it (a session's data on first use).
+    /// The token was checked whole before, so this only decrypts and finds the <c>data</c> claim.
+    /// </summary>
+    internal static byte[] ReadData(string token, AesGcmPool pool)
+    {
+        var jwe = token.AsSpan(token.IndexOf(':') + 1);
+        Span<Range> parts = stackalloc Range[6];
+        jwe.Split(parts, '.');
+        var header = jwe[parts[0]];
+        var nonce = new byte[AesGcmPool.NonceSize];
+        var tag = new byte[AesGcmPool.TagSize];
+        var cipher = new byte[Base64Url.DecodedLength(jwe[parts[3]].Length)];
+        var plain = new byte[cipher.Length];
+        var aad = new byte[header.Length];
+        for (var i = 0; i < header.Length; i++)
+        {
+            aad[i] = (byte)header[i];
+        }
+
+        try
+        {
+            if (!Base64Url.TryDecode(jwe[parts[2]], nonce, out _) || !Base64Url.TryDecode(jwe[parts[4]], tag, out _)
+                || !Base64Url.TryDecode(jwe[parts[3]], cipher, out _) || !Decrypt(pool, nonce, cipher, tag, plain, aad))
+            {
+                throw new InvalidOperationException("A validated session token no longer decrypts.");
+            }
+
+            return DataOf(plain);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain);
         }
     }
 }

@@ -131,7 +131,7 @@ public static class TypedSessionExtensions
         where TSession : IDuctapeSession<TSession>
     {
         ArgumentNullException.ThrowIfNull(validator);
-        var result = validator.Validate(token, TSession.Definition.Tag);
+        var result = validator.ValidateWithData(token, TSession.Definition.Tag); // the data is read at once: copy it, once
         session = null;
         failure = result.Failure;
         if (result.Session is not { } valid)
