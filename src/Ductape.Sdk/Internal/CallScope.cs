@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Ductape.Sdk.Proxy;
 
@@ -48,9 +47,7 @@ internal sealed class CallScope
 
     /// <summary>A call of this client: its parameters, options, key, and the attributes its span and metrics carry.</summary>
     public ProxyCall Call(Action<Utf8JsonWriter> writeParams, DuctapeRequestOptions? options, string product, string? sessionTag) =>
-        new(writeParams, options, AccessKey(), new CallTrace(
-            new TagList { { "ductape.product", product } },
-            new TagList { { "ductape.session_tag", sessionTag } }));
+        new(writeParams, options, AccessKey(), new CallTrace(new("ductape.product", product), new("ductape.session_tag", sessionTag)));
 
     private static string? Resolve(string? perCall, string? fallback) =>
         !string.IsNullOrWhiteSpace(perCall) ? perCall : !string.IsNullOrWhiteSpace(fallback) ? fallback : null;

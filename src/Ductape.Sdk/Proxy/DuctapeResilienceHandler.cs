@@ -25,6 +25,7 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly System.Diagnostics.Metrics.Counter<long> _retries;
+    private readonly TimeoutSources _timeouts;
 
     public DuctapeResilienceHandler(DuctapeClientOptions options)
     {
@@ -35,41 +36,37 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
         _time = options.TimeProvider;
         _logger = options.LoggerFactory?.CreateLogger("Ductape.Sdk") ?? NullLogger.Instance;
         _retries = options.ResolveMetrics().Retries;
+        _timeouts = new TimeoutSources(_time);
         _pipeline = BuildPipeline();
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        // A call cancelled before it starts sends nothing.
+        cancellationToken.ThrowIfCancellationRequested();
         var overall = OverallTimeout(request);
-        var call = new CallState(request, overall == Timeout.InfiniteTimeSpan ? null : _time.GetUtcNow() + overall) { Handler = this };
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(StateKey, call);
+        var call = new CallState(request, overall == Timeout.InfiniteTimeSpan ? null : _time.GetUtcNow() + overall, this);
+        // The caller's token reaches the attempt through the call's own source: one registration per call, none per attempt.
+        var link = cancellationToken.UnsafeRegister(static s => ((CallState)s!).CancelAttempt(), call);
+        ResilienceContext? context = null;
         try
         {
-            var outcome = await _pipeline.ExecuteOutcomeAsync(
-                static async (ctx, state) =>
-                {
-                    state.Attempts++;
-                    if (state.Deadline is { } deadline && state.Handler._time.GetUtcNow() >= deadline)
-                    {
-                        // The back-off wait ran into the deadline: no attempt is left inside the overall limit.
-                        state.OverallTimedOut = true;
-                        return Outcome.FromException<HttpResponseMessage>(new TimeoutRejectedException());
-                    }
-
-                    try
-                    {
-                        var response = await state.Handler.SendOnceAsync(state.Request, ctx.CancellationToken)
-                            .ConfigureAwait(ctx.ContinueOnCapturedContext);
-                        return Outcome.FromResult(response);
-                    }
-                    catch (Exception ex)
-                    {
-                        return Outcome.FromException<HttpResponseMessage>(ex);
-                    }
-                },
-                context,
-                call).ConfigureAwait(false);
+            // The first attempt runs directly: most calls succeed (or fail for good) at once and never need the pipeline.
+            // Only an outcome worth retrying enters Polly's retry, which takes it as its first attempt's outcome (so the
+            // back-off, the attempt count and the limits are the pipeline's) before making the next attempt.
+            var outcome = await AttemptAsync(call, cancellationToken).ConfigureAwait(false);
+            if (ShouldRetry(outcome, call, cancellationToken))
+            {
+                call.Replay = outcome;
+                context = ResilienceContextPool.Shared.Get(cancellationToken);
+                context.Properties.Set(StateKey, call);
+                outcome = await _pipeline.ExecuteOutcomeAsync(
+                    static (ctx, state) => state.Replay is { } first
+                        ? ValueTask.FromResult(state.TakeReplay(first))
+                        : state.Handler.AttemptAsync(state, ctx.CancellationToken),
+                    context,
+                    call).ConfigureAwait(false);
+            }
 
             if (cancellationToken.IsCancellationRequested)
             {
@@ -100,7 +97,67 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
                 proxyRequest.Attempts = call.Attempts;
             }
 
-            ResilienceContextPool.Shared.Return(context);
+            link.Dispose();
+            _timeouts.Return(call.Timeout);
+            if (context is not null)
+            {
+                ResilienceContextPool.Shared.Return(context);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One attempt under its timeout: the call's cancellation source armed for the attempt's limit and disarmed after it, so
+    /// an attempt costs no timer of its own. An attempt that times out leaves a cancelled source, replaced for the next one.
+    /// </summary>
+    private async ValueTask<Outcome<HttpResponseMessage>> AttemptAsync(CallState state, CancellationToken callerToken)
+    {
+        state.Attempts++;
+        if (state.Attempts > 1 && state.Deadline is { } deadline && _time.GetUtcNow() >= deadline)
+        {
+            // The back-off wait ran into the deadline: no attempt is left inside the overall limit (the first attempt
+            // starts with the whole of it).
+            state.OverallTimedOut = true;
+            return Outcome.FromException<HttpResponseMessage>(new TimeoutRejectedException());
+        }
+
+        var timeout = state.Timeout;
+        if (timeout.IsCancellationRequested)
+        {
+            timeout = state.ReplaceTimeout(_timeouts);
+        }
+
+        var limit = TimeSpan.Zero;
+        var armed = false;
+        try
+        {
+            var attempt = SendOnceAsync(state.Request, timeout.Token);
+            if (!attempt.IsCompleted)
+            {
+                // The timer is armed only when the attempt waits: an answer that is there at once (a cache, a test
+                // double) costs no timer, and a call on the network pays for one arm and one disarm.
+                limit = AttemptLimit(state);
+                timeout.CancelAfter(limit);
+                armed = true;
+            }
+
+            return Outcome.FromResult(await attempt.ConfigureAwait(false));
+        }
+        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !callerToken.IsCancellationRequested)
+        {
+            state.OverallTimedOut = state.AttemptBoundByDeadline;
+            return Outcome.FromException<HttpResponseMessage>(new TimeoutRejectedException($"The attempt timed out after {limit}.", limit, ex));
+        }
+        catch (Exception ex)
+        {
+            return Outcome.FromException<HttpResponseMessage>(ex);
+        }
+        finally
+        {
+            if (armed)
+            {
+                timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+            }
         }
     }
 
@@ -133,8 +190,9 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
         (request as ProxyRequest)?.Timeout ?? _timeout;
 
     /// <summary>
-    /// Retry around one timeout per attempt. The overall limit needs no timer of its own: each attempt's timeout is the
-    /// attempt limit or what is left of the overall one, whichever is shorter, and back-off waits never cross the deadline.
+    /// Polly's retry around <see cref="AttemptAsync"/>, which applies the attempt's timeout itself. The overall limit needs no
+    /// timer of its own: each attempt's timeout is the attempt limit or what is left of the overall one, whichever is shorter,
+    /// and back-off waits never cross the deadline.
     /// </summary>
     private ResiliencePipeline<HttpResponseMessage> BuildPipeline()
     {
@@ -143,7 +201,7 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
         builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
         {
             MaxRetryAttempts = DuctapeRetryOptions.MaxAllowedRetries,
-            ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
+            ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, State(args.Context), args.Context.CancellationToken)),
             DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(DelayBefore(args.AttemptNumber, args.Outcome, State(args.Context))),
             OnRetry = args =>
             {
@@ -154,17 +212,6 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
                     args.AttemptNumber + 1,
                     args.Outcome.Result is { } response ? $"{(int)response.StatusCode}" : args.Outcome.Exception?.GetType().Name ?? "unknown",
                     args.RetryDelay);
-                return default;
-            },
-        });
-
-        builder.AddTimeout(new TimeoutStrategyOptions
-        {
-            TimeoutGenerator = args => ValueTask.FromResult(AttemptLimit(State(args.Context))),
-            OnTimeout = args =>
-            {
-                var state = State(args.Context);
-                state.OverallTimedOut = state.AttemptBoundByDeadline;
                 return default;
             },
         });
@@ -192,10 +239,9 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
         return limit;
     }
 
-    private bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
+    private bool ShouldRetry(Outcome<HttpResponseMessage> outcome, CallState state, CancellationToken cancellationToken)
     {
-        var state = State(context);
-        if (context.CancellationToken.IsCancellationRequested || state.OverallTimedOut
+        if (cancellationToken.IsCancellationRequested || state.OverallTimedOut
             || state.Attempts > ((state.Request as ProxyRequest)?.MaxRetries ?? _retry.MaxRetries))
         {
             return false;
@@ -255,12 +301,17 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
     private static partial void LogRetrying(ILogger logger, string method, int attempt, string outcome, long delayMs);
 
     /// <summary>What the pipeline knows about one call: one object, so no attempt boxes a value into the context.</summary>
-    private sealed class CallState(HttpRequestMessage request, DateTimeOffset? deadline)
+    private sealed class CallState(HttpRequestMessage request, DateTimeOffset? deadline, DuctapeResilienceHandler handler)
     {
         public HttpRequestMessage Request { get; } = request;
 
         /// <summary>When the overall timeout ends the call, or null when it is off.</summary>
         public DateTimeOffset? Deadline { get; } = deadline;
+
+        public DuctapeResilienceHandler Handler { get; } = handler;
+
+        /// <summary>The current attempt's cancellation: armed for its limit, cancelled by the caller's token too.</summary>
+        public CancellationTokenSource Timeout { get; private set; } = handler._timeouts.Rent();
 
         public int Attempts { get; set; }
 
@@ -269,6 +320,23 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
 
         public bool OverallTimedOut { get; set; }
 
-        public DuctapeResilienceHandler Handler { get; init; } = null!;
+        /// <summary>The first attempt's outcome, made before the pipeline ran; the pipeline's first execution returns it.</summary>
+        public Outcome<HttpResponseMessage>? Replay { get; set; }
+
+        public Outcome<HttpResponseMessage> TakeReplay(Outcome<HttpResponseMessage> first)
+        {
+            Replay = null;
+            return first;
+        }
+
+        public void CancelAttempt() => Timeout.Cancel();
+
+        public CancellationTokenSource ReplaceTimeout(TimeoutSources sources)
+        {
+            var spent = Timeout;
+            Timeout = sources.Rent();
+            sources.Return(spent);
+            return Timeout;
+        }
     }
 }

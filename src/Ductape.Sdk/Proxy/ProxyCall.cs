@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Ductape.Sdk.Proxy;
@@ -17,7 +16,10 @@ internal readonly record struct ProxyCall(
     string AccessKey,
     CallTrace Trace);
 
-/// <summary>A call's own trace data; the send path adds only what it knows itself (method, server, status, error).</summary>
-/// <param name="Dimensions">Attributes of the span and of the duration metric: few values each.</param>
-/// <param name="Details">Attributes of the span only.</param>
-internal readonly record struct CallTrace(TagList Dimensions, TagList Details);
+/// <summary>
+/// A call's own trace data; the send path adds only what it knows itself (method, server, status, error). Two pairs, not
+/// tag lists: the call is passed by value down the send path, so it stays a few words long.
+/// </summary>
+/// <param name="Dimension">The attribute of the span and of the duration metric (few values).</param>
+/// <param name="Detail">An attribute of the span only; its value may be null (not set).</param>
+internal readonly record struct CallTrace(KeyValuePair<string, object?> Dimension, KeyValuePair<string, object?> Detail);

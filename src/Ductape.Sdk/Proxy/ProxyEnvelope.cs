@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 
 namespace Ductape.Sdk.Proxy;
@@ -88,7 +89,7 @@ internal struct ProxyEnvelope<T>
                 reader.Read();
                 if (resultType is not null && reader.TokenType != JsonTokenType.Null)
                 {
-                    envelope.Data = JsonSerializer.Deserialize(ref reader, resultType);
+                    envelope.Data = ReadResult(ref reader, resultType);
                     envelope.HasData = envelope.Data is not null;
                 }
                 else
@@ -107,6 +108,15 @@ internal struct ProxyEnvelope<T>
             }
         }
     }
+
+    /// <summary>
+    /// The result, read in place. <c>JsonSerializer.Deserialize(ref reader)</c> would first skip over the value to scope a
+    /// second reader to it, reading it twice; the body is one whole span here, so the type's converter reads it once.
+    /// </summary>
+    private static T? ReadResult(ref Utf8JsonReader reader, JsonTypeInfo<T> resultType) =>
+        resultType.Converter is JsonConverter<T> converter
+            ? converter.Read(ref reader, typeof(T), resultType.Options)
+            : JsonSerializer.Deserialize(ref reader, resultType);
 
     private static string? ReadString(ref Utf8JsonReader reader)
     {

@@ -89,21 +89,15 @@ internal sealed class ProxySender
         if (activity is not null)
         {
             activity.SetTag("ductape.method", operation.Method);
-            foreach (var (key, value) in call.Trace.Dimensions)
-            {
-                activity.SetTag(key, value);
-            }
-
-            foreach (var (key, value) in call.Trace.Details)
-            {
-                activity.SetTag(key, value);
-            }
+            activity.SetTag(call.Trace.Dimension.Key, call.Trace.Dimension.Value);
+            activity.SetTag(call.Trace.Detail.Key, call.Trace.Detail.Value);
 
             activity.SetTag("server.address", _endpoint.Host);
             activity.SetTag("server.port", _endpoint.Port);
         }
 
-        var started = Stopwatch.GetTimestamp();
+        // The clock is read only for a metric someone listens to.
+        var started = _requestDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
         int? statusCode = null;
         string? errorType = null;
         HttpClient? http = null;
@@ -148,10 +142,9 @@ internal sealed class ProxySender
                 activity?.SetTag("ductape.retries", request.Attempts - 1);
             }
 
-            if (_requestDuration.Enabled)
+            if (started != 0 && _requestDuration.Enabled)
             {
-                var tags = call.Trace.Dimensions;
-                tags.Add("ductape.method", operation.Method);
+                var tags = new TagList { call.Trace.Dimension, { "ductape.method", operation.Method } };
                 tags.Add("server.address", _endpoint.Host);
                 tags.Add("server.port", _endpoint.Port);
                 if (statusCode is { } status)
