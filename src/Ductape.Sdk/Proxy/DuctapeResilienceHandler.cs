@@ -10,9 +10,9 @@ namespace Ductape.Sdk.Proxy;
 
 /// <summary>
 /// The one place retries and timeouts happen, around each request inside the <see cref="HttpClient"/>: an overall timeout,
-/// Polly's retry (entered only when the first attempt's outcome is worth retrying) and an attempt timeout. Each attempt reads the whole answer (up to
-/// <see cref="DuctapeClientOptions.MaxResponseBytes"/>), so timeouts and retries cover the body too. The request message is
-/// re-sent as it is, so its <c>Idempotency-Key</c> is the same on every attempt.
+/// Polly's retry (entered only when the first attempt's outcome is worth retrying) and an attempt timeout. Each attempt
+/// reads the whole answer (up to <see cref="DuctapeClientOptions.MaxResponseBytes"/>), so timeouts and retries cover the
+/// body too. The request message is re-sent as it is, so its <c>Idempotency-Key</c> is the same on every attempt.
 /// </summary>
 internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
 {
