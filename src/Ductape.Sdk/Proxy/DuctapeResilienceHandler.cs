@@ -61,8 +61,8 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
                 context = ResilienceContextPool.Shared.Get(cancellationToken);
                 context.Properties.Set(StateKey, call);
                 outcome = await _pipeline.ExecuteOutcomeAsync(
-                    static (ctx, state) => state.Replay is { } first
-                        ? ValueTask.FromResult(state.TakeReplay(first))
+                    static (ctx, state) => state.TakeReplay() is { } first
+                        ? ValueTask.FromResult(first)
                         : state.Handler.AttemptAsync(state, ctx.CancellationToken),
                     context,
                     call).ConfigureAwait(false);
@@ -323,8 +323,9 @@ internal sealed partial class DuctapeResilienceHandler : DelegatingHandler
         /// <summary>The first attempt's outcome, made before the pipeline ran; the pipeline's first execution returns it.</summary>
         public Outcome<HttpResponseMessage>? Replay { get; set; }
 
-        public Outcome<HttpResponseMessage> TakeReplay(Outcome<HttpResponseMessage> first)
+        public Outcome<HttpResponseMessage>? TakeReplay()
         {
+            var first = Replay;
             Replay = null;
             return first;
         }

@@ -209,15 +209,8 @@ public sealed partial class SessionTokenValidator
         }
 
         var pool = _pools[keyIndex];
-        Span<byte> nonce = stackalloc byte[AesGcmPool.NonceSize];
-        Span<byte> tag = stackalloc byte[AesGcmPool.TagSize];
-        var ivText = jwe[parts[2]];
-        var tagText = jwe[parts[4]];
-        var cipherText = jwe[parts[3]];
-        var cipherLength = Base64Url.DecodedLength(cipherText.Length);
-        if (ivText.Length != 16 || !Base64Url.TryDecode(ivText, nonce, out _)
-            || tagText.Length != 22 || !Base64Url.TryDecode(tagText, tag, out _)
-            || cipherLength <= 0)
+        var cipherLength = Base64Url.DecodedLength(jwe[parts[3]].Length);
+        if (cipherLength <= 0)
         {
             return SessionTokenValidationResult.Fail(SessionTokenFailure.Malformed);
         }
@@ -226,25 +219,13 @@ public sealed partial class SessionTokenValidator
         var buffer = cipherLength * 2 <= StackLimit
             ? stackalloc byte[cipherLength * 2]
             : (rented = ArrayPool<byte>.Shared.Rent(cipherLength * 2));
-        var cipher = buffer[..cipherLength];
         var plain = buffer.Slice(cipherLength, cipherLength);
         try
         {
-            if (!Base64Url.TryDecode(cipherText, cipher, out _))
+            var failure = Open(jwe, parts, pool, buffer[..cipherLength], plain);
+            if (failure != SessionTokenFailure.None)
             {
-                return SessionTokenValidationResult.Fail(SessionTokenFailure.Malformed);
-            }
-
-            // The additional authenticated data is the ASCII of the encoded header (RFC 7516 §5.1).
-            Span<byte> aad = stackalloc byte[headerText.Length];
-            for (var i = 0; i < headerText.Length; i++)
-            {
-                aad[i] = (byte)headerText[i];
-            }
-
-            if (!Decrypt(pool, nonce, cipher, tag, plain, aad))
-            {
-                return SessionTokenValidationResult.Fail(SessionTokenFailure.DecryptionFailed);
+                return SessionTokenValidationResult.Fail(failure);
             }
 
             return ReadClaims(plain, prefix, expectedTag, product, env, checkRevocations, source, pool);
@@ -257,6 +238,34 @@ public sealed partial class SessionTokenValidator
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
+    }
+
+    /// <summary>
+    /// Decodes the IV, tag and ciphertext of a split JWE and decrypts the ciphertext into <paramref name="plain"/> with the
+    /// encoded header as additional authenticated data (RFC 7516 §5.1). Both buffers are the ciphertext's decoded length.
+    /// </summary>
+    private static SessionTokenFailure Open(
+        ReadOnlySpan<char> jwe, ReadOnlySpan<Range> parts, AesGcmPool pool, Span<byte> cipher, Span<byte> plain)
+    {
+        Span<byte> nonce = stackalloc byte[AesGcmPool.NonceSize];
+        Span<byte> tag = stackalloc byte[AesGcmPool.TagSize];
+        var ivText = jwe[parts[2]];
+        var tagText = jwe[parts[4]];
+        if (ivText.Length != 16 || !Base64Url.TryDecode(ivText, nonce, out _)
+            || tagText.Length != 22 || !Base64Url.TryDecode(tagText, tag, out _)
+            || !Base64Url.TryDecode(jwe[parts[3]], cipher, out _))
+        {
+            return SessionTokenFailure.Malformed;
+        }
+
+        var headerText = jwe[parts[0]];
+        Span<byte> aad = stackalloc byte[headerText.Length]; // at most MaxHeaderChars
+        for (var i = 0; i < headerText.Length; i++)
+        {
+            aad[i] = (byte)headerText[i];
+        }
+
+        return Decrypt(pool, nonce, cipher, tag, plain, aad) ? SessionTokenFailure.None : SessionTokenFailure.DecryptionFailed;
     }
 
     private static bool Decrypt(AesGcmPool pool, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> cipher, ReadOnlySpan<byte> tag, Span<byte> plain, ReadOnlySpan<byte> aad)
@@ -286,21 +295,11 @@ public sealed partial class SessionTokenValidator
         var jwe = token.AsSpan(token.IndexOf(':') + 1);
         Span<Range> parts = stackalloc Range[6];
         jwe.Split(parts, '.');
-        var header = jwe[parts[0]];
-        var nonce = new byte[AesGcmPool.NonceSize];
-        var tag = new byte[AesGcmPool.TagSize];
         var cipher = new byte[Base64Url.DecodedLength(jwe[parts[3]].Length)];
         var plain = new byte[cipher.Length];
-        var aad = new byte[header.Length];
-        for (var i = 0; i < header.Length; i++)
-        {
-            aad[i] = (byte)header[i];
-        }
-
         try
         {
-            if (!Base64Url.TryDecode(jwe[parts[2]], nonce, out _) || !Base64Url.TryDecode(jwe[parts[4]], tag, out _)
-                || !Base64Url.TryDecode(jwe[parts[3]], cipher, out _) || !Decrypt(pool, nonce, cipher, tag, plain, aad))
+            if (Open(jwe, parts, pool, cipher, plain) != SessionTokenFailure.None)
             {
                 throw new InvalidOperationException("A validated session token no longer decrypts.");
             }
